@@ -1,0 +1,278 @@
+/**
+ * The single result model. The JSON document is this model serialized, with no mapping layer,
+ * so every key carries its unit. Renderers (table.ts, interval-line.ts, json.ts) read it and
+ * return strings; measurement code never formats.
+ */
+export const SCHEMA_VERSION = 1;
+
+export type Role = 'sender' | 'receiver' | 'loopback';
+export type StopReason = 'duration' | 'count' | 'idle-exit' | 'signal' | 'senders-done' | 'error';
+
+export interface LatencySummaryUs {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  min: number;
+  max: number;
+  mean: number;
+  /** Values recorded in the histogram. */
+  samples: number;
+  /** Values below zero (receiver clock behind sender's): counted, not recorded. */
+  negativeSamples: number;
+}
+
+/** Lateness of burst starts against their deadlines. */
+export interface LatenessSummaryUs {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+}
+
+export interface ReceiverStreamCounters {
+  packets: number;
+  bytes: number;
+  /** Expected minus unique received; includes tail loss once the end-of-stream count is known. */
+  lostPackets: number;
+  duplicatePackets: number;
+  outOfOrderPackets: number;
+  /** RFC 3550 section 6.4.1 interarrival jitter, ms. */
+  jitterMs: number;
+}
+
+export interface ReceiverStreamResult extends ReceiverStreamCounters {
+  /** `${sessionId}/${streamId}` */
+  key: string;
+  sessionId: string;
+  streamId: number;
+  /** Sender address:port of the first datagram of this stream. */
+  source: string;
+  firstSeq: number;
+  highestSeq: number;
+  /** Packets the sender says it sent (end-of-stream), or null if no end-of-stream arrived. */
+  senderPackets: number | null;
+  endOfStreamReceived: boolean;
+  /** Sequence numbers below the first one received that never arrived (sent before we listened, or lost). */
+  lostBeforeFirstPackets: number;
+  lossPercent: number;
+  durationSec: number;
+  bitsPerSecond: number;
+  packetsPerSecond: number;
+  /** Multicast: time from the join to this stream's first datagram, ms. */
+  joinToFirstPacketMs: number | null;
+  /** One-way: receive (app) time minus the send time in the header. */
+  latencyUs: LatencySummaryUs;
+  /** Native backend only: kernel receive timestamp minus send time. */
+  sendToKernelUs: LatencySummaryUs | null;
+  /** Native backend only: app time minus kernel receive timestamp. */
+  kernelToAppUs: LatencySummaryUs | null;
+}
+
+export interface ReceiverTotal extends ReceiverStreamCounters {
+  lossPercent: number;
+  /** Datagrams that were not ours: wrong magic, truncated, unknown version, bad check. */
+  foreignPackets: number;
+  /** Datagrams in our format that were implausible (sequence leap, table full): ignored. */
+  invalidPackets: number;
+  durationSec: number;
+  bitsPerSecond: number;
+  packetsPerSecond: number;
+  latencyUs: LatencySummaryUs;
+}
+
+/** Kernel counter deltas over the run (or interval). */
+export interface KernelCounters {
+  /** This socket's own `drops` column in /proc/net/udp(6): exact for this socket. */
+  socketDrops: number;
+  /** Namespace-wide Udp RcvbufErrors (+ Udp6 for IPv6). */
+  rcvbufErrors: number;
+  inErrors: number;
+  inDatagrams: number;
+  noPorts: number;
+  inCsumErrors: number;
+  /** Bytes waiting in the socket's receive queue at the sample (rx_queue). */
+  rxQueueBytes: number;
+}
+
+export interface ReceiverSocketInfo {
+  backend: 'dgram' | 'native';
+  backendReason: string;
+  localAddress: string;
+  localPort: number;
+  group: string | null;
+  source: string | null;
+  rcvbufRequestedBytes: number | null;
+  rcvbufGrantedBytes: number;
+  rmemMaxBytes: number | null;
+  rmemDefaultBytes: number | null;
+  rcvbufForced: boolean;
+  rcvbufMethod: string;
+  /** One plain line when the kernel gave less than asked, with the fix; else null. */
+  rcvbufNote: string | null;
+}
+
+export interface Reconciliation {
+  lostPackets: number;
+  /** Lost packets this host's socket dropped (receive buffer full). */
+  droppedBySocket: number;
+  /** Lost packets the socket never saw: lost on the path, before this host's socket. */
+  lostBeforeSocket: number;
+  /** Socket drops beyond our loss (foreign traffic or other senders on the same port). */
+  unexplainedSocketDrops: number;
+  words: string;
+}
+
+export interface ReceiverStart {
+  role: 'receiver';
+  version: string;
+  timestampUs: number;
+  config: Record<string, unknown>;
+  socket: ReceiverSocketInfo;
+  clockNote: string | null;
+  warnings: string[];
+}
+
+export interface ReceiverIntervalStream extends ReceiverStreamCounters {
+  key: string;
+  lossPercent: number;
+  bitsPerSecond: number;
+  packetsPerSecond: number;
+  latencyUs: LatencySummaryUs;
+}
+
+export interface ReceiverInterval {
+  role: 'receiver';
+  startSec: number;
+  endSec: number;
+  streams: ReceiverIntervalStream[];
+  sum: ReceiverIntervalStream & { foreignPackets: number };
+  kernel: KernelCounters;
+}
+
+export interface ReceiverEnd {
+  role: 'receiver';
+  stoppedBy: StopReason;
+  durationSec: number;
+  total: ReceiverTotal;
+  streams: ReceiverStreamResult[];
+  kernel: KernelCounters;
+  socket: ReceiverSocketInfo;
+  reconciliation: Reconciliation;
+  clockNote: string | null;
+  maxLossPercent: number | null;
+  maxLossExceeded: boolean;
+  warnings: string[];
+}
+
+export interface SenderStreamResult {
+  streamId: number;
+  packets: number;
+  bytes: number;
+  bursts: number;
+  lateBursts: number;
+  sendErrors: number;
+  durationSec: number;
+  bitsPerSecond: number;
+  packetsPerSecond: number;
+  sendLatenessUs: LatenessSummaryUs;
+}
+
+export interface SenderTotal {
+  packets: number;
+  bytes: number;
+  bursts: number;
+  lateBursts: number;
+  sendErrors: number;
+  durationSec: number;
+  bitsPerSecond: number;
+  packetsPerSecond: number;
+  /** Target rate per stream x streams, or null for max rate. */
+  targetPacketsPerSecond: number | null;
+  /** (achieved - target) / target x 100, or null for max rate. */
+  rateErrorPercent: number | null;
+  sendLatenessUs: LatenessSummaryUs;
+}
+
+export interface SenderSocketInfo {
+  backend: 'dgram' | 'native';
+  backendReason: string;
+  localAddress: string;
+  localPort: number;
+  sndbufRequestedBytes: number | null;
+  sndbufGrantedBytes: number;
+  wmemMaxBytes: number | null;
+}
+
+export interface SenderStart {
+  role: 'sender';
+  version: string;
+  timestampUs: number;
+  sessionId: string;
+  config: Record<string, unknown>;
+  socket: SenderSocketInfo;
+  warnings: string[];
+}
+
+export interface SenderIntervalStream {
+  streamId: number;
+  packets: number;
+  bytes: number;
+  lateBursts: number;
+  bitsPerSecond: number;
+  packetsPerSecond: number;
+}
+
+export interface SenderInterval {
+  role: 'sender';
+  startSec: number;
+  endSec: number;
+  streams: SenderIntervalStream[];
+  sum: Omit<SenderIntervalStream, 'streamId'>;
+}
+
+export interface SenderEnd {
+  role: 'sender';
+  stoppedBy: StopReason;
+  sessionId: string;
+  total: SenderTotal;
+  streams: SenderStreamResult[];
+  socket: SenderSocketInfo;
+  /** Namespace-wide Udp SndbufErrors / OutDatagrams deltas. */
+  kernel: { sndbufErrors: number; outDatagrams: number };
+  warnings: string[];
+}
+
+export type Interval = ReceiverInterval | SenderInterval;
+
+export interface ReceiverRunReport {
+  schemaVersion: number;
+  start: ReceiverStart;
+  intervals: ReceiverInterval[];
+  end: ReceiverEnd;
+}
+
+export interface SenderRunReport {
+  schemaVersion: number;
+  start: SenderStart;
+  intervals: SenderInterval[];
+  end: SenderEnd;
+}
+
+/** loopback: both ends in one process. `end` is the receiver's end plus the sender's. */
+export interface LoopbackRunReport {
+  schemaVersion: number;
+  start: { role: 'loopback'; sender: SenderStart; receiver: ReceiverStart };
+  intervals: Interval[];
+  end: ReceiverEnd & { sender: SenderEnd };
+}
+
+export type RunReport = ReceiverRunReport | SenderRunReport | LoopbackRunReport;
+
+/** --json-stream events, one per line. */
+export type StreamEvent =
+  | { event: 'start'; data: ReceiverStart | SenderStart }
+  | { event: 'interval'; data: Interval }
+  | { event: 'warning'; data: { message: string } }
+  | { event: 'end'; data: ReceiverEnd | SenderEnd }
+  | { event: 'error'; data: { code: string; message: string } };
