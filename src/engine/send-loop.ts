@@ -1,0 +1,118 @@
+/**
+ * The sender's hot loop: paced bursts of datagrams stamped with sequence number and send time.
+ * Buffers rotate through a small pool because a datagram the kernel could not take at once
+ * stays queued (and referenced) in user space until the event loop flushes it.
+ */
+import { FLAG_END_OF_STREAM, HEADER_BYTES, encodeHeader } from '../wire/header.js';
+import { nowNs, realtimeNs } from './clock.js';
+import { Pacer, type PacerClock } from './pacer.js';
+import type { Histogram } from '../stats/histograms.js';
+import type { SenderSocket } from '../transport/types.js';
+
+const POOL = 64;
+
+export interface SendLoopOptions {
+  sizeBytes: number;
+  burst: number;
+  burstIntervalNs: number;
+  count: number | null;
+  durationSec: number | null;
+  streamId: number;
+  sessionHi: number;
+  sessionLo: number;
+  endCopies: number;
+  intervalSec: number;
+}
+
+export interface SendLoopState {
+  packets: number;
+  bytes: number;
+  bursts: number;
+  lateBursts: number;
+  durationSec: number;
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export async function runSendLoop(
+  sock: SenderSocket,
+  o: SendLoopOptions,
+  clock: PacerClock,
+  stopped: () => boolean,
+  lateness: Histogram,
+  onInterval: (elapsedSec: number, s: SendLoopState) => void,
+): Promise<SendLoopState> {
+  const bufs: Uint8Array[] = [];
+  const views: DataView[] = [];
+  for (let i = 0; i < POOL; i++) {
+    const b = new Uint8Array(o.sizeBytes);
+    bufs.push(b);
+    views.push(new DataView(b.buffer));
+  }
+  let slot = 0;
+  const startNs = clock.nowNs();
+  const endNs = o.durationSec === null ? Infinity : startNs + o.durationSec * 1e9;
+  const maxPackets = o.count ?? Infinity;
+  const pacer = new Pacer(o.burstIntervalNs, startNs, clock);
+  const s: SendLoopState = { packets: 0, bytes: 0, bursts: 0, lateBursts: 0, durationSec: 0 };
+  const reportNs = o.intervalSec > 0 ? o.intervalSec * 1e9 : Infinity;
+  let nextReportNs = startNs + reportNs;
+  let lastYieldNs = startNs;
+
+  while (s.packets < maxPackets && !stopped()) {
+    const lateNs = pacer.next();
+    const now = clock.nowNs();
+    if (now >= endNs || stopped()) break;
+    if (o.burstIntervalNs > 0) lateness.recordValue(Math.round(lateNs / 1000));
+    const burstIndex = pacer.bursts - 1;
+    const n = Math.min(o.burst, maxPackets - s.packets);
+    for (let i = 0; i < n; i++) {
+      realtimeNs();
+      const v = views[slot]!;
+      encodeHeader(v, 0, 0, o.streamId, o.sessionHi, o.sessionLo, s.packets, nowNs.hi, nowNs.lo, burstIndex);
+      const synchronous = sock.send(bufs[slot]!, o.sizeBytes);
+      s.packets++;
+      s.bytes += o.sizeBytes;
+      if (!synchronous) {
+        // The buffer is referenced by the queued send: use the next one, and let the queue
+        // drain before the pool wraps around.
+        slot = (slot + 1) % POOL;
+        if (sock.pending() >= POOL - 1) while (sock.pending() > 0 && !stopped()) await yieldToLoop();
+      }
+    }
+    s.bursts = pacer.bursts;
+    s.lateBursts = pacer.lateBursts;
+    if (now >= nextReportNs) {
+      s.durationSec = (now - startNs) / 1e9;
+      onInterval(s.durationSec, s);
+      nextReportNs += reportNs;
+    }
+    // Let queued sends and messages move at least every 50 ms.
+    if (now - lastYieldNs > 50e6) {
+      lastYieldNs = now;
+      await yieldToLoop();
+    }
+  }
+  s.durationSec = (clock.nowNs() - startNs) / 1e9;
+  s.bursts = pacer.bursts;
+  s.lateBursts = pacer.lateBursts;
+  while (sock.pending() > 0) await yieldToLoop();
+  await sendEndOfStream(sock, o, s.packets);
+  return s;
+}
+
+/**
+ * The end-of-stream datagram carries the number of packets sent, so the receiver counts tail
+ * loss exactly. It is header-only (40 bytes) and sent `endCopies` times, 5 ms apart, so one
+ * loss does not hide the count.
+ */
+export async function sendEndOfStream(sock: SenderSocket, o: SendLoopOptions, packets: number): Promise<void> {
+  for (let i = 0; i < o.endCopies; i++) {
+    const b = new Uint8Array(HEADER_BYTES);
+    realtimeNs();
+    encodeHeader(new DataView(b.buffer), 0, FLAG_END_OF_STREAM, o.streamId, o.sessionHi, o.sessionLo, packets, nowNs.hi, nowNs.lo, i);
+    sock.send(b, HEADER_BYTES);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  while (sock.pending() > 0) await yieldToLoop();
+}
