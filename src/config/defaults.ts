@@ -1,0 +1,52 @@
+/**
+ * Every default in one place, shared by validation (which applies them) and the CLI help
+ * (which shows them). Flags are left without yargs defaults so validation can tell "given"
+ * from "defaulted" (needed for the --rate / --burst-interval conflict).
+ */
+export const DEFAULTS = {
+  /** iperf 2's port, so a mixed setup needs no extra flag. */
+  port: 5001,
+  rate: '10m',
+  /** iperf 2's UDP lengths: payload + IP + UDP = 1498 bytes, inside a 1500-byte Ethernet MTU. */
+  sizeV4Bytes: 1470,
+  sizeV6Bytes: 1450,
+  durationSec: 10,
+  burst: 1,
+  multicastTtl: 1,
+  streams: 1,
+  intervalSec: 1,
+  endCopies: 3,
+  countFrom: 'zero',
+  backend: 'auto',
+  loopback: {
+    rate: '100m',
+    durationSec: 5,
+    /** 0 = ephemeral: the engine binds the receiver first and gives the sender its port. */
+    port: 0,
+    destV4: '127.0.0.1',
+    destV6: '::1',
+  },
+} as const;
+
+/** Ranges, shown in help and in errors. */
+export const LIMITS = {
+  port: { min: 1, max: 65535 },
+  burst: { min: 1, max: 100_000 },
+  count: { min: 1, max: 1e12 },
+  durationSec: { min: 0.001, max: 86_400 },
+  burstIntervalSec: { min: 0.000_001, max: 3600 },
+  ttl: { min: 0, max: 255 },
+  bufBytes: { min: 1024, max: 2_147_483_647 },
+  streams: { min: 1, max: 64 },
+  intervalSec: { min: 0.1, max: 3600 },
+  idleExitSec: { min: 0.1, max: 86_400 },
+  maxLossPercent: { min: 0, max: 100 },
+  /** Bursts further apart than this are a typo, not a test (e.g. --rate 1 with 1470-byte datagrams). */
+  maxBurstIntervalSec: 3600,
+  /** UDP payload limits: 65535 - IP header (20, v4 only: IPv6's 40 is outside the length field) - UDP 8. */
+  maxSizeV4Bytes: 65_507,
+  maxSizeV6Bytes: 65_527,
+} as const;
+
+/** IP + UDP header bytes added to each payload on the wire. */
+export const IP_UDP_OVERHEAD_BYTES = { 4: 28, 6: 48 } as const;
