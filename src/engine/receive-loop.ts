@@ -151,7 +151,8 @@ export class ReceiveLoop {
   snapshot(everything: boolean): StreamSnapshot[] {
     const out: StreamSnapshot[] = [];
     for (const st of this.streams) {
-      if (!st.changed && !everything) continue;
+      // Streams still running are reported every interval, so one that stops shows zeros.
+      if (!st.changed && !everything && st.tracker.endCount >= 0) continue;
       st.changed = false;
       const t = st.tracker;
       const join = this.joinedAtUs === this.joinedAtUs && st.firstArrivalUs === st.firstArrivalUs

@@ -58,13 +58,22 @@ export async function runSendLoop(
   const reportNs = o.intervalSec > 0 ? o.intervalSec * 1e9 : Infinity;
   let nextReportNs = startNs + reportNs;
   let lastYieldNs = startNs;
+  // A paced burst owns the time slot up to the next deadline: the run lasts until the last
+  // slot ends (or the last send, if that was later), so N packets at R/s take N/R seconds.
+  let lastSlotEndNs = startNs;
+  let lastSendNs = startNs;
 
   while (s.packets < maxPackets && !stopped()) {
+    // The next burst is due at or after the end: the run is over (do not wait for it).
+    if (o.burstIntervalNs > 0 ? pacer.nextDeadlineNs >= endNs : clock.nowNs() >= endNs) break;
     const lateNs = pacer.next();
+    if (stopped()) break;
     const now = clock.nowNs();
-    if (now >= endNs || stopped()) break;
-    if (o.burstIntervalNs > 0) lateness.recordValue(Math.round(lateNs / 1000));
-    const burstIndex = pacer.bursts - 1;
+    if (o.burstIntervalNs > 0) {
+      lateness.recordValue(Math.round(lateNs / 1000));
+      if (lateNs >= o.burstIntervalNs) s.lateBursts++;
+    }
+    const burstIndex = s.bursts;
     const n = Math.min(o.burst, maxPackets - s.packets);
     for (let i = 0; i < n; i++) {
       realtimeNs();
@@ -80,8 +89,9 @@ export async function runSendLoop(
         if (sock.pending() >= POOL - 1) while (sock.pending() > 0 && !stopped()) await yieldToLoop();
       }
     }
-    s.bursts = pacer.bursts;
-    s.lateBursts = pacer.lateBursts;
+    s.bursts++;
+    lastSlotEndNs = pacer.nextDeadlineNs;
+    lastSendNs = clock.nowNs();
     if (now >= nextReportNs) {
       s.durationSec = (now - startNs) / 1e9;
       onInterval(s.durationSec, s);
@@ -93,9 +103,7 @@ export async function runSendLoop(
       await yieldToLoop();
     }
   }
-  s.durationSec = (clock.nowNs() - startNs) / 1e9;
-  s.bursts = pacer.bursts;
-  s.lateBursts = pacer.lateBursts;
+  s.durationSec = ((o.burstIntervalNs > 0 ? Math.max(lastSlotEndNs, lastSendNs) : lastSendNs) - startNs) / 1e9;
   while (sock.pending() > 0) await yieldToLoop();
   await sendEndOfStream(sock, o, s.packets);
   return s;
