@@ -559,6 +559,24 @@ export class Lab {
   }
 
   /**
+   * Waits (bounded) until the UDP socket on `port` in the host's namespace has a receive buffer of
+   * at least `minBytes` (the `rb` of `ss -m`): proof that a requested buffer is in place before
+   * traffic starts. Returns the buffer size.
+   */
+  async waitForRcvbuf(host: string, port: number, minBytes: number, timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let last = -1;
+    for (;;) {
+      const r = await this.exec(host, 'ss', ['-uamnH', `sport = :${port}`]);
+      const m = /\brb(\d+)/.exec(r.stdout);
+      last = m ? Number(m[1]) : -1;
+      if (last >= minBytes) return last;
+      if (Date.now() > deadline) throw new Error(`socket on ${host}:${port} has rcvbuf ${last} < ${minBytes} after ${timeoutMs} ms`);
+      await sleep(25);
+    }
+  }
+
+  /**
    * Runs the mcastbench CLI (`node <repo>/dist/cli/main.js ...args`) inside a host's namespace.
    * Output is collected from the start, so nothing is missed.
    */
@@ -810,4 +828,87 @@ export function waitForLine(child: ChildProcess, regex: RegExp, timeoutMs: numbe
     child.stderr?.on('data', onErr);
     child.once('exit', onExit);
   });
+}
+
+// ------------------------------------------------------------------ mcastbench scenarios
+
+export interface ReceiverSpec {
+  port: number;
+  group?: string;
+  source?: string;
+  /** Seconds; the safety cap for the run. Default 30. */
+  durationSec?: number;
+  /** Seconds after the last end-of-stream. Default 1; null leaves --idle-exit out. */
+  idleExitSec?: number | null;
+  /** Wait until the socket's receive buffer is at least this big before returning. */
+  minRcvbufBytes?: number;
+  /** Extra CLI arguments (e.g. --rcvbuf 8M --rcvbuf-force, --interface eth0). */
+  args?: string[];
+}
+
+export interface StartedReceiver<T> {
+  run: CliRun;
+  /** The receiver's JSON document once it exits. */
+  report(): Promise<T>;
+}
+
+/**
+ * Starts `mcastbench receive ... --json` in a host and returns once it is ready: its socket is in
+ * the namespace's /proc/net/udp and, for multicast, its group is in /proc/net/igmp (and its
+ * receive buffer is at least minRcvbufBytes). That needs nothing from the CLI's own output.
+ */
+export async function startReceiver<T = unknown>(lab: Lab, host: string, spec: ReceiverSpec): Promise<StartedReceiver<T>> {
+  const duration = spec.durationSec ?? 30;
+  const args = ['receive', '--port', String(spec.port), '--duration', String(duration), '--json'];
+  if (spec.idleExitSec !== null) args.push('--idle-exit', String(spec.idleExitSec ?? 1));
+  if (spec.group) args.push('--group', spec.group);
+  if (spec.source) args.push('--source', spec.source);
+  args.push(...(spec.args ?? []));
+  const run = lab.cli(host, args, { maxMs: (duration + 15) * 1000 });
+  const ready = (async (): Promise<void> => {
+    await lab.waitForUdpPort(host, spec.port, 15_000);
+    if (spec.group) await lab.waitForGroup(host, spec.group, 15_000);
+    if (spec.minRcvbufBytes !== undefined) await lab.waitForRcvbuf(host, spec.port, spec.minRcvbufBytes, 15_000);
+  })();
+  // fail fast (with the CLI's own words) if the receiver exits before it is ready
+  const early = run.done.then((r) => {
+    throw new Error(`receiver exited before it was ready: exit ${r.code}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`);
+  });
+  await Promise.race([ready, early]);
+  early.catch(() => undefined);
+  return { run, report: () => run.json<T>() };
+}
+
+export interface SenderSpec {
+  dest: string;
+  port: number;
+  count: number;
+  sizeBytes: number;
+  /** e.g. "2000pps", "10m". */
+  rate: string;
+  args?: string[];
+  maxMs?: number;
+}
+
+/** Starts `mcastbench send ... --json` in a host; json() resolves with its document. */
+export function startSender(lab: Lab, host: string, spec: SenderSpec): CliRun {
+  const args = [
+    'send',
+    '--dest', spec.dest,
+    '--port', String(spec.port),
+    '--rate', spec.rate,
+    '--size', String(spec.sizeBytes),
+    '--count', String(spec.count),
+    '--json',
+    ...(spec.args ?? []),
+  ];
+  return lab.cli(host, args, { maxMs: spec.maxMs ?? 60_000 });
+}
+
+/** Why CLI scenarios cannot run here (lab unavailable, CLI not built), or null. */
+export function cliScenarioSkipReason(): string | null {
+  const avail = labAvailable();
+  if (!avail.ok) return avail.reason;
+  if (!existsSync(CLI_PATH)) return `${CLI_PATH} is not built (run: npx tsc -p tsconfig.json)`;
+  return null;
 }
