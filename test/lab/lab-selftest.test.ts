@@ -157,6 +157,28 @@ describe.skipIf(!avail.ok)('namespace lab self-test', () => {
     expect(snmp).toHaveProperty('RcvbufErrors');
   });
 
+  it('with ipv6: true, gives hosts fd77:<n>::i/64 and carries UDP over IPv6', async () => {
+    const v6 = await createLab({ hosts: 2, ipv6: true });
+    try {
+      expect(v6.addr6('h2')).toBe(`fd77:${v6.labIndex.toString(16)}::2`);
+      const js =
+        "const d=require('node:dgram');const [m,a,p]=process.argv.slice(1);const s=d.createSocket('udp6');" +
+        "if(m==='r'){let n=0;s.on('message',()=>{if(++n===100){console.log(n);s.close()}});s.bind(Number(p),a);setTimeout(()=>{console.log(n);process.exit(0)},5000).unref()}" +
+        "else{let i=0;const t=setInterval(()=>{s.send(Buffer.alloc(64),Number(p),a);if(++i===100){clearInterval(t);setTimeout(()=>s.close(),50)}},2)}";
+      const recv = v6.spawn('h2', process.execPath, ['-e', js, 'r', v6.addr6('h2'), '5110'], { maxMs: 10_000 });
+      let out = '';
+      recv.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      const closed = new Promise<void>((r) => recv.once('close', () => r()));
+      const deadline = Date.now() + 5000;
+      while (!(await v6.exec('h2', 'cat', ['/proc/net/udp6'])).stdout.includes(':13F6 ') && Date.now() < deadline) await sleep(25);
+      await v6.exec('h1', process.execPath, ['-e', js, 's', v6.addr6('h2'), '5110']);
+      await closed;
+      expect(out.trim()).toBe('100');
+    } finally {
+      await v6.destroy();
+    }
+  }, 20_000);
+
   it('destroy() kills spawned processes, leaves no namespace and is idempotent', async () => {
     const other = await createLab({ hosts: 2, querier: true });
     const names = [other.ns('sw'), other.ns('h1'), other.ns('h2')];
