@@ -52,6 +52,11 @@ export interface ReceiverSocket {
   /** Stop reading (the kernel keeps queueing and then dropping): the slow-receiver switch. */
   pause(): void;
   resume(): void;
+  /**
+   * Optional (native backend): cumulative datagrams the kernel dropped on this socket
+   * (SO_MEMINFO sk_drops, the same count SO_RXQ_OVFL reports), or null when unavailable.
+   */
+  kernelDrops?(): number | null;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,22 @@ export interface SenderSocket {
   pending(): number;
   /** Datagrams the kernel refused (ENOBUFS, EAGAIN with no queueing, ...). */
   readonly sendErrors: number;
+  /**
+   * Optional (native backend): one sendmmsg of `count` datagrams, datagram k being
+   * `slab[k*stride .. k*stride+length)`. Returns how many the kernel took; the rest are added to
+   * sendErrors. Call only when pending() is 0.
+   */
+  sendBatch?(slab: Uint8Array, stride: number, length: number, count: number): number;
+  /**
+   * Optional (native backend): `count` copies of `template[0..length)` whose wire header
+   * (src/wire/header.ts) is patched natively per copy: seq = seqStart + k, CLOCK_REALTIME send
+   * time, burstIndex and the check word, byte-identical to encodeHeader(). `gso` sends them as
+   * one UDP_SEGMENT super-datagram (count <= 64, count*length <= 65507), falling back to
+   * sendmmsg when the kernel refuses. Returns how many the kernel took (rest -> sendErrors).
+   */
+  sendCopies?(template: Uint8Array, length: number, count: number, seqStart: number, burstIndex: number, gso: boolean): number;
+  /** Optional (native backend): IP_TOS / IPV6_TCLASS. */
+  setTos?(tos: number): void;
   close(): Promise<void>;
 }
 
