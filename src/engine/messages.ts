@@ -89,6 +89,8 @@ export interface StreamSnapshot {
   latency: string;
   sendToKernel: string;
   kernelToApp: string;
+  interArrival: string;
+  kernelClock: boolean;
 }
 
 export interface KernelSnapshot {

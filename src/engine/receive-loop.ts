@@ -28,6 +28,9 @@ class StreamState {
   latency: Histogram | null = null;
   sendToKernel: Histogram | null = null;
   kernelToApp: Histogram | null = null;
+  interArrival: Histogram | null = null;
+  lastRxUs = NaN;
+  kernelClock = false;
   next: StreamState | null = null;
 
   constructor(
@@ -122,7 +125,12 @@ export class ReceiveLoop {
     const lat = appRxUs - sentUs;
     if (lat < 0) st.negativeLatency++;
     else (st.latency ??= createHistogram()).recordValue(Math.round(lat));
+    // Inter-arrival gaps on the best clock there is: the kernel's stamp, else ours.
+    const rxUs = kernelRxUs === kernelRxUs ? kernelRxUs : appRxUs;
+    if (st.lastRxUs === st.lastRxUs && rxUs >= st.lastRxUs) (st.interArrival ??= createHistogram()).recordValue(Math.round(rxUs - st.lastRxUs));
+    st.lastRxUs = rxUs;
     if (kernelRxUs === kernelRxUs) {
+      st.kernelClock = true;
       const a = kernelRxUs - sentUs;
       if (a >= 0) (st.sendToKernel ??= createHistogram()).recordValue(Math.round(a));
       const b = appRxUs - kernelRxUs;
@@ -181,6 +189,8 @@ export class ReceiveLoop {
         latency: takeEncoded(st.latency),
         sendToKernel: takeEncoded(st.sendToKernel),
         kernelToApp: takeEncoded(st.kernelToApp),
+        interArrival: takeEncoded(st.interArrival),
+        kernelClock: st.kernelClock,
       });
     }
     return out;
@@ -191,6 +201,7 @@ export class ReceiveLoop {
       st.latency?.destroy();
       st.sendToKernel?.destroy();
       st.kernelToApp?.destroy();
+      st.interArrival?.destroy();
     }
   }
 }

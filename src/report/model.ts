@@ -67,6 +67,10 @@ export interface ReceiverStreamResult extends ReceiverStreamCounters {
   sendToKernelUs: LatencySummaryUs | null;
   /** Native backend only: app time minus kernel receive timestamp. */
   kernelToAppUs: LatencySummaryUs | null;
+  /** Gaps between consecutive datagrams of this stream as received (burstiness), us. */
+  interArrivalUs: LatencySummaryUs;
+  /** Which clock stamped the arrivals: the kernel's (native backend) or the application's. */
+  interArrivalClock: 'kernel' | 'application';
 }
 
 export interface ReceiverTotal extends ReceiverStreamCounters {

@@ -19,6 +19,7 @@ interface StreamAcc {
   latency: Histogram;
   sendToKernel: Histogram | null;
   kernelToApp: Histogram | null;
+  interArrival: Histogram;
 }
 
 const ZERO_KERNEL: KernelSnapshot = { socketDrops: 0, rxQueueBytes: 0, rcvbufErrors: 0, inErrors: 0, inDatagrams: 0, noPorts: 0, inCsumErrors: 0 };
@@ -85,7 +86,7 @@ export class ReceiverAggregator {
     for (const s of snap.streams) {
       let acc = this.streams.get(s.key);
       if (!acc) {
-        acc = { last: s, prev: null, latency: createHistogram(), sendToKernel: null, kernelToApp: null };
+        acc = { last: s, prev: null, latency: createHistogram(), sendToKernel: null, kernelToApp: null, interArrival: createHistogram() };
         this.streams.set(s.key, acc);
       }
       acc.prev = acc.last === s ? null : acc.last;
@@ -96,6 +97,7 @@ export class ReceiverAggregator {
       intervalHist.add(h);
       if (s.sendToKernel) mergeEncoded((acc.sendToKernel ??= createHistogram()), s.sendToKernel);
       if (s.kernelToApp) mergeEncoded((acc.kernelToApp ??= createHistogram()), s.kernelToApp);
+      if (s.interArrival) mergeEncoded(acc.interArrival, s.interArrival);
       const p = acc.prev;
       const negDelta = s.negativeLatency - (p?.negativeLatency ?? 0);
       negatives += negDelta;
@@ -214,6 +216,8 @@ export class ReceiverAggregator {
       latencyUs: summarizeLatency(acc.latency, neg),
       sendToKernelUs: acc.sendToKernel ? summarizeLatency(acc.sendToKernel, 0) : null,
       kernelToAppUs: acc.kernelToApp ? summarizeLatency(acc.kernelToApp, 0) : null,
+      interArrivalUs: summarizeLatency(acc.interArrival, 0),
+      interArrivalClock: s.kernelClock ? 'kernel' : 'application',
     };
   }
 
@@ -280,6 +284,7 @@ export class ReceiverAggregator {
       a.latency.destroy();
       a.sendToKernel?.destroy();
       a.kernelToApp?.destroy();
+      a.interArrival.destroy();
     }
     this.streams.clear();
   }

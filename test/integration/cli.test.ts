@@ -1,0 +1,158 @@
+/**
+ * The CLI end to end on 127.0.0.1 (never multicast: that would leave through eth0). Every
+ * assertion compares with a count the test controls: packets it asked for, datagrams it
+ * crafted, gaps it left.
+ */
+import dgram from 'node:dgram';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli, freePort, waitForUdpPort } from '../helpers/cli.js';
+import { FLAG_END_OF_STREAM, HEADER_BYTES, MAGIC, encodeHeader } from '../../src/wire/header.js';
+
+async function sendRaw(port: number, datagrams: Uint8Array[], address = '127.0.0.1'): Promise<void> {
+  const s = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
+  for (const d of datagrams) {
+    await new Promise<void>((r, j) => s.send(d, port, address, (e) => (e ? j(e) : r())));
+    // A few hundred datagrams: pace lightly so no receive buffer overflows.
+    await new Promise((r) => setImmediate(r));
+  }
+  await new Promise<void>((r) => s.close(() => r()));
+}
+
+function crafted(seq: number, flags = 0, session: [number, number] = [0xabc, 0xdef], size = 100): Uint8Array {
+  const b = new Uint8Array(flags & FLAG_END_OF_STREAM ? HEADER_BYTES : size);
+  const nowNs = Date.now() * 1e6;
+  encodeHeader(new DataView(b.buffer), 0, flags, 1, ...session, seq, Math.floor(nowNs / 2 ** 32), nowNs % 2 ** 32, seq);
+  return b;
+}
+
+describe('mcastbench CLI on loopback', () => {
+  it('loopback --json: every packet sent is received or explained by the kernel', async () => {
+    const r = await runCli(['loopback', '--count', '3000', '--rate', '3000pps', '--size', '200', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['schemaVersion', 'start', 'intervals', 'end']));
+    const end = doc.end;
+    expect(end.sender.total.packets).toBe(3000);
+    expect(end.streams).toHaveLength(1);
+    const s = end.streams[0];
+    expect(s.senderPackets).toBe(3000);
+    expect(s.endOfStreamReceived).toBe(true);
+    expect(s.packets + s.lostPackets).toBe(3000);
+    expect(s.lostPackets).toBe(end.kernel.socketDrops);
+    expect(s.duplicatePackets).toBe(0);
+    expect(end.total.foreignPackets).toBe(0);
+    for (const k of ['packets', 'bytes', 'lostPackets', 'duplicatePackets', 'outOfOrderPackets', 'jitterMs', 'bitsPerSecond', 'packetsPerSecond']) {
+      expect(typeof s[k], k).toBe('number');
+    }
+    expect(Object.keys(s.latencyUs)).toEqual(expect.arrayContaining(['p50', 'p90', 'p99', 'p999', 'max', 'samples']));
+    expect(s.latencyUs.samples).toBe(s.packets);
+    expect(end.socket.rcvbufGrantedBytes).toBeGreaterThan(0);
+    expect(end.socket.rmemMaxBytes).toBe(Number((await import('node:fs')).readFileSync('/proc/sys/net/core/rmem_max', 'utf8')));
+    for (const k of ['socketDrops', 'rcvbufErrors', 'inErrors']) expect(typeof end.kernel[k]).toBe('number');
+    for (const k of ['packets', 'bytes', 'bitsPerSecond', 'packetsPerSecond', 'lateBursts']) expect(typeof end.sender.total[k]).toBe('number');
+    expect(Object.keys(end.sender.total.sendLatenessUs)).toEqual(expect.arrayContaining(['p50', 'p99', 'max']));
+  });
+
+  it('receive + send: counts match, foreign datagrams change only foreignPackets', async () => {
+    const port = await freePort();
+    const rx = startCli(['receive', '--bind', '127.0.0.1', '--port', String(port), '--idle-exit', '1', '--duration', '30', '--json']);
+    await waitForUdpPort(port);
+    // Junk the test controls: random bytes, a truncated header, wrong magic, wrong version.
+    const junk: Uint8Array[] = [];
+    for (let i = 0; i < 100; i++) junk.push(new Uint8Array(1 + (i % 90)).map((_, j) => (i * 31 + j * 7) & 0xff));
+    for (let i = 0; i < 50; i++) junk.push(crafted(i).subarray(0, HEADER_BYTES - 1 - (i % 20)));
+    for (let i = 0; i < 50; i++) {
+      const b = crafted(i);
+      new DataView(b.buffer).setUint32(0, MAGIC ^ 0xff);
+      junk.push(b);
+    }
+    for (let i = 0; i < 50; i++) {
+      const b = crafted(i);
+      b[4] = 2;
+      junk.push(b);
+    }
+    const tx = runCli(['send', '--dest', '127.0.0.1', '--port', String(port), '--count', '2000', '--rate', '4000pps', '--size', '300', '--json']);
+    await sendRaw(port, junk);
+    const t = await tx;
+    expect(t.code, t.stderr).toBe(0);
+    const sent = JSON.parse(t.stdout);
+    expect(sent.end.total.packets).toBe(2000);
+    const r = await rx.done;
+    expect(r.code, r.stderr).toBe(0);
+    const end = JSON.parse(r.stdout).end;
+    expect(end.stoppedBy).toBe('idle-exit');
+    expect(end.total.foreignPackets).toBe(junk.length);
+    expect(end.total.invalidPackets).toBe(0);
+    expect(end.streams).toHaveLength(1);
+    const s = end.streams[0];
+    expect(s.sessionId).toBe(sent.end.sessionId);
+    expect(s.packets + s.lostPackets).toBe(2000);
+    expect(s.lostPackets).toBe(end.kernel.socketDrops);
+    expect(s.duplicatePackets).toBe(0);
+    expect(s.outOfOrderPackets).toBe(0);
+  });
+
+  it('exact loss, duplicates, reordering and tail loss from a crafted stream; --max-loss exits 3', async () => {
+    const port = await freePort();
+    const rx = startCli(['receive', '--bind', '127.0.0.1', '--port', String(port), '--idle-exit', '0.5', '--duration', '30', '--max-loss', '1', '--json']);
+    await waitForUdpPort(port);
+    // 200 packets "sent": 0..189 arrive except 17, 18 and 100; 50 arrives twice; 60 and 61 swap;
+    // 190..199 are lost at the tail and only the end-of-stream count reveals them.
+    const order: number[] = [];
+    for (let i = 0; i < 190; i++) if (![17, 18, 100].includes(i)) order.push(i);
+    order.splice(order.indexOf(60), 2, 61, 60);
+    order.splice(order.indexOf(50) + 1, 0, 50);
+    const datagrams = order.map((s) => crafted(s));
+    for (let i = 0; i < 3; i++) datagrams.push(crafted(200, FLAG_END_OF_STREAM));
+    await sendRaw(port, datagrams);
+    const r = await rx.done;
+    const end = JSON.parse(r.stdout).end;
+    expect(end.streams[0]).toMatchObject({ packets: 188, lostPackets: 13, duplicatePackets: 1, outOfOrderPackets: 1, senderPackets: 200 });
+    expect(end.maxLossExceeded).toBe(true);
+    expect(r.code).toBe(3);
+  });
+
+  it('--json-stream prints one event per line: start, intervals, end', async () => {
+    const r = await runCli(['loopback', '--count', '1500', '--rate', '1000pps', '--size', '100', '--interval', '0.5', '--json-stream']);
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].event).toBe('start');
+    expect(events.at(-1).event).toBe('end');
+    expect(events.filter((e) => e.event === 'interval').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('IPv6 loopback works', async () => {
+    const r = await runCli(['loopback', '--ipv6', '--count', '500', '--rate', '1000pps', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const end = JSON.parse(r.stdout).end;
+    expect(end.streams[0].packets + end.streams[0].lostPackets).toBe(500);
+    expect(end.streams[0].source.startsWith('::1')).toBe(true);
+  });
+
+  it('prints a table and interval lines without --json', async () => {
+    const r = await runCli(['loopback', '--count', '1000', '--rate', '1000pps', '--interval', '0.5']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/lost/i);
+    expect(r.stderr).toMatch(/sec/);
+  });
+
+  it.each([
+    [['send', '--dest', '127.0.0.1', '--port', '5000', '--size', '70000'], '--size'],
+    [['send', '--dest', '127.0.0.1', '--port', '5000', '--rate', 'fast'], '--rate'],
+    [['send', '--dest', '127.0.0.1', '--port', '70000'], '--port'],
+    [['receive', '--port', '5000', '--source', '10.1.1.1'], '--source'],
+    [['receive', '--port', '5000', '--group', '10.1.1.1'], '--group'],
+    [['receive', '--port', '5000', '--rcvbuf', '12Q'], '--rcvbuf'],
+    [['loopback', '--dest', '239.1.1.1'], '--dest'],
+    [['send', '--bogus-flag'], 'bogus'],
+  ])('bad input %j: one line naming %s, exit 2, no stack trace', async (args, flag) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(flag);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+});
