@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process */
 // Builds the optional native addon (native/) with node-gyp, OFFLINE: --nodedir points at this
 // Node's own headers (<prefix>/include/node), so node-gyp never tries to download them.
 //
