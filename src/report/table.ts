@@ -108,7 +108,8 @@ function receiverLines(end: ReceiverEnd): string[] {
     const verdict = end.maxLossExceeded ? 'EXCEEDED' : 'within limit';
     lines.push(`max-loss: ${formatPercent(end.total.lossPercent)} lost, limit ${formatPercent(end.maxLossPercent)}: ${verdict}`);
   }
-  for (const w of end.warnings) lines.push(`warning: ${w}`);
+  // The rcvbuf note is also a warning (so it reaches --json readers); print it once here.
+  for (const w of end.warnings) if (w !== sock.rcvbufNote) lines.push(`warning: ${w}`);
   lines.push(`backend: ${sock.backend} (${sock.backendReason})`);
   return lines;
 }

@@ -1,0 +1,30 @@
+/** `mcastbench send`: paced UDP to a unicast host or a multicast group. */
+import type { Argv } from 'yargs';
+import { DEFAULTS } from '../../config/defaults.js';
+import { validateSender, type RawOptions } from '../../config/validate.js';
+import type { CommandContext } from '../context.js';
+import { addOptions, OUTPUT_GROUP, type OptionGroups } from '../options.js';
+import { createRunOutput } from '../output.js';
+import { exitCodeOf, runWithOutput } from '../run.js';
+
+export const command = 'send';
+export const describe = 'Send paced UDP datagrams to a unicast host or a multicast group';
+
+export const options = {
+  'Target:': ['dest', 'port', 'interface', 'ttl', 'loop'],
+  'Rate and amount:': ['rate', 'size', 'streams', 'burst', 'burst-interval', 'count', 'duration'],
+  'Socket:': ['sndbuf'],
+  'Output:': OUTPUT_GROUP,
+} as const satisfies OptionGroups;
+
+export function builder(y: Argv): Argv {
+  return addOptions(y, options, { duration: { defaultDescription: `${DEFAULTS.durationSec}s unless --count` } }).example('$0 send --dest 239.1.1.1 --rate 100m --duration 30s', '100 Mbit/s of payload to a group for 30 s');
+}
+
+export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
+  const cfg = validateSender(argv);
+  const out = createRunOutput(cfg.output, 'sender', ctx.io);
+  const engine = await ctx.loadEngine();
+  const report = await runWithOutput(ctx, out, cfg.warnings, (hooks) => engine.runSender(cfg, hooks));
+  return exitCodeOf(report);
+}
