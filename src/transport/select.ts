@@ -18,7 +18,7 @@ export async function selectBackend(choice: BackendChoice): Promise<{ backend: B
   }
   if (choice === 'native') {
     throw new NativeAddonError(
-      `--backend native: ${reason}. Build it with "npm run build:native" (needs g++, make and python3), or use --backend auto|dgram`,
+      `--backend native: ${reason}. The build needs g++, make and python3 (Linux only); or use --backend auto|dgram`,
     );
   }
   return { backend: dgramBackend, reason: `node:dgram (${reason})` };

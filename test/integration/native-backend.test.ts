@@ -2,7 +2,9 @@
  * The native backend against real sockets on 127.0.0.1 / ::1 only (never multicast in the root
  * namespace: it would leave through eth0). Every wait is bounded in count and time.
  */
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +20,8 @@ const { addon, reason } = loadNative();
 const SKIP = addon === null ? ` (skipped: native addon not built: ${reason}; run "npm run build:native")` : '';
 const isRoot = process.getuid?.() === 0;
 const hasV6Loopback = Object.values(networkInterfaces()).some((l) => l?.some((i) => i.address === '::1'));
+
+const canNetns = isRoot && existsSync('/usr/bin/unshare') && (existsSync('/usr/sbin/ip') || existsSync('/sbin/ip'));
 
 const open: Array<ReceiverSocket | SenderSocket> = [];
 afterEach(async () => {
@@ -178,6 +182,17 @@ describe.skipIf(addon === null)(`native backend on loopback${SKIP}`, () => {
     const rx = await nativeBackend.openReceiver(rxOpts({ rcvbufBytes: rmemMax * 4, rcvbufForce: true }));
     open.push(rx);
     expect(rx.rcvbuf).toMatchObject({ forced: true, grantedBytes: rmemMax * 8, method: 'SO_RCVBUFFORCE via native addon' });
+  });
+
+  // Multicast only inside a throwaway namespace whose sole interface is lo (the fixture refuses
+  // to run anywhere else), so nothing can leave the host.
+  it.skipIf(!canNetns)('ASM and SSM joins on lo inside an unshared network namespace (root only)', () => {
+    const fixture = new URL('../fixtures/native-mcast-netns.cjs', import.meta.url).pathname;
+    const script = `ip link set lo up && ip link set lo multicast on && exec "${process.execPath}" "${fixture}" "${addonPath()}"`;
+    const r = spawnSync('unshare', ['-n', 'sh', '-c', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    // SSM: 100 from the joined source (127.0.0.1); the 100 from 127.0.0.2 are filtered out.
+    expect(JSON.parse(r.stdout)).toEqual({ asm: 100, ssm: 100, stamped: 200 });
   });
 
   it('forceRcvbuf fails soft on a bad fd', () => {
