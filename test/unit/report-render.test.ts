@@ -12,7 +12,7 @@ function fixture<T>(name: string): T {
 const receiver = fixture<ReceiverRunReport>('receiver-report.json');
 const sender = fixture<SenderRunReport>('sender-report.json');
 const loopback = fixture<LoopbackRunReport>('loopback-report.json');
-const ANSI = /\u001b\[/;
+const ANSI = new RegExp(String.fromCharCode(27) + "\\[");
 
 describe('receiver summary table', () => {
   const text = renderReceiverSummary(receiver.end);
