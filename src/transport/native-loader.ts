@@ -114,7 +114,7 @@ export function addonPath(): string {
 }
 
 function tryLoad(): LoadResult {
-  if (process.env['MCASTBENCH_NO_NATIVE'] === '1') return { addon: null, reason: 'native addon disabled by MCASTBENCH_NO_NATIVE=1' };
+  if (process.env['MCASTBENCH_NO_NATIVE'] === '1') return { addon: null, reason: 'native addon not loaded (disabled by MCASTBENCH_NO_NATIVE=1)' };
   if (process.platform !== 'linux') return { addon: null, reason: `native addon not built: Linux only (this is ${process.platform})` };
   const path = addonPath();
   if (!existsSync(path)) {
