@@ -69,7 +69,7 @@ describe('receive loop', () => {
       deliver(loop, badMagic);
       foreign++;
       const flipped = datagram(i + 1000);
-      flipped[21] ^= 0x40;
+      flipped[21] = flipped[21]! ^ 0x40;
       deliver(loop, flipped);
       foreign++;
     }
