@@ -1,0 +1,47 @@
+/**
+ * `mcastbench doctor`: inspect this host (buffers, backlog, UDP errors, rings, rp_filter, MTUs,
+ * IGMP join state) and print findings with the commands that would fix them. Read-only: it never
+ * changes a setting, it prints the commands. Exit 0 whatever it finds: findings are advice, and
+ * --json consumers read the severities.
+ */
+import type { Argv } from 'yargs';
+import { readBool, readSize, type RawOptions } from '../../config/raw-options.js';
+import { doctorDocument } from '../../doctor/findings.js';
+import { inspectHost } from '../../doctor/inspect.js';
+import { renderDoctor } from '../../doctor/render.js';
+import type { CommandContext } from '../context.js';
+
+export const command = 'doctor';
+export const describe = 'Inspect this host for multicast/UDP pitfalls and print the fix for each (changes nothing)';
+
+/** Corosync's figure (and Red Hat's advice for it): 25 MiB. */
+export const DEFAULT_TARGET_RCVBUF_BYTES = 26214400;
+/** SO_RCVBUF is an int; the kernel's smallest receive buffer is SOCK_MIN_RCVBUF (~2.3 KiB). */
+const TARGET_RANGE = { min: 4096, max: 2 ** 31 - 1 };
+
+export const options = {
+  json: { type: 'boolean', alias: 'J', describe: 'Print one JSON document (readings and findings) on stdout' },
+  'target-rcvbuf': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Receive buffer the host should allow (net.core.rmem_max is measured against it); binary suffixes (25M)',
+    defaultDescription: `${DEFAULT_TARGET_RCVBUF_BYTES} (25M, Corosync)`,
+  },
+} as const;
+
+export function builder(y: Argv): Argv {
+  return y
+    .options(options)
+    .group(Object.keys(options), 'Doctor:')
+    .example('$0 doctor', 'what on this host can lose multicast, and how to fix it')
+    .example('$0 doctor --json --target-rcvbuf 8M', 'machine-readable, against an 8 MiB buffer');
+}
+
+export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
+  // Validate once, before reading anything.
+  const json = readBool(argv, 'json');
+  const target = readSize(argv, 'target-rcvbuf', TARGET_RANGE) ?? DEFAULT_TARGET_RCVBUF_BYTES;
+  const doc = doctorDocument(await inspectHost(target));
+  ctx.io.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : renderDoctor(doc, Math.min(110, Number(ctx.io.env.COLUMNS) || 100)));
+  return 0;
+}
