@@ -36,6 +36,8 @@ export const LIMITS = {
   durationSec: { min: 0.001, max: 86_400 },
   burstIntervalSec: { min: 0.000_001, max: 3600 },
   ttl: { min: 0, max: 255 },
+  tos: { min: 0, max: 255 },
+  dscp: { min: 0, max: 63 },
   bufBytes: { min: 1024, max: 2_147_483_647 },
   streams: { min: 1, max: 64 },
   intervalSec: { min: 0.1, max: 3600 },

@@ -50,6 +50,10 @@ export interface SenderConfig {
   loop: boolean;
   interface: InterfaceSpec | null;
   sndbufBytes: number | null;
+  /** Native backend: send each burst as one UDP_SEGMENT super-datagram (every segment a full datagram). */
+  gso: boolean;
+  /** IP TOS / IPv6 traffic class byte (--tos, or --dscp << 2); native backend only. */
+  tos: number | null;
   streams: number;
   /** Copies of the end-of-stream datagram. */
   endCopies: number;

@@ -77,6 +77,21 @@ function readBackend(raw: RawOptions): BackendChoice {
   return readChoice<BackendChoice>(raw, 'backend', ['auto', 'dgram', 'native'], DEFAULTS.backend);
 }
 
+/** --gso and --tos/--dscp need the native addon: refuse them with --backend dgram. */
+function readNativeExtras(raw: RawOptions, backend: BackendChoice): { gso: boolean; tos: number | null } {
+  const gso = readBool(raw, 'gso');
+  const tos = readInt(raw, 'tos', LIMITS.tos, '');
+  const dscp = readInt(raw, 'dscp', LIMITS.dscp, '');
+  if (tos !== undefined && dscp !== undefined) {
+    throw new ConfigError('--dscp', 'conflicts with --tos (both set the same byte)', 'one of --tos 0-255 or --dscp 0-63', 'ERR_OPTION_CONFLICT');
+  }
+  const needs = gso ? '--gso' : tos !== undefined ? '--tos' : dscp !== undefined ? '--dscp' : null;
+  if (needs !== null && backend === 'dgram') {
+    throw new ConfigError(needs, 'needs the native backend (node:dgram cannot do it)', '--backend auto or native, with the addon built', 'ERR_OPTION_CONFLICT');
+  }
+  return { gso, tos: tos ?? (dscp !== undefined ? dscp << 2 : null) };
+}
+
 function readInterface(raw: RawOptions, family: Family, deps: ValidateDeps): InterfaceSpec | null {
   const given = readString(raw, 'interface');
   return given === undefined ? null : resolveInterface(given, family, deps.networkInterfaces());
@@ -133,6 +148,7 @@ function buildSender(raw: RawOptions, target: SenderTarget, defaults: { rate: st
     interface: iface,
     sndbufBytes: readSize(raw, 'sndbuf', LIMITS.bufBytes) ?? null,
     streams: readInt(raw, 'streams', LIMITS.streams, '') ?? DEFAULTS.streams,
+    ...readNativeExtras(raw, readBackend(raw)),
     endCopies: DEFAULTS.endCopies,
     backend: readBackend(raw),
     output: readOutput(raw),

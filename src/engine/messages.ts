@@ -33,6 +33,8 @@ export interface SocketReady {
 
 export interface SenderReady extends SocketReady {
   sndbufGrantedBytes: number;
+  /** How the pacer sleeps. */
+  pacer: string;
 }
 
 export interface SenderStreamDone {

@@ -67,6 +67,9 @@ export function runSender(cfg: SenderConfig, hooks: RunHooks = {}): RunHandle<Se
                   sndbufRequestedBytes: cfg.sndbufBytes,
                   sndbufGrantedBytes: r.sndbufGrantedBytes,
                   wmemMaxBytes: readSysctlInt('net/core/wmem_max'),
+                  pacer: r.pacer,
+                  gso: cfg.gso,
+                  tos: cfg.tos,
                 };
                 agg = new SenderAggregator(cfg, socket, sessionId);
                 start = { role: 'sender', version: VERSION, timestampUs: Math.round(performance.timeOrigin * 1000 + performance.now() * 1000), sessionId, config: { ...cfg }, socket, warnings: [...cfg.warnings] };

@@ -5,7 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createHistogram, encodeHistogram, initHistograms } from '../stats/histograms.js';
-import { atomicsClock } from './pacer.js';
+import { atomicsClock, type PacerClock } from './pacer.js';
+import { nativeClock } from './native-clock.js';
+import { NativeAddonError } from '../errors.js';
+import { loadNative } from '../transport/native-loader.js';
 import { runSendLoop } from './send-loop.js';
 import { resolveBackend } from './backend.js';
 import { CTRL_STOP, type MainToSender, type SenderToMain, type SenderWorkerData } from './messages.js';
@@ -29,6 +32,17 @@ async function main(): Promise<void> {
     interface: cfg.interface,
     sndbufBytes: cfg.sndbufBytes,
   });
+  if (cfg.tos !== null) {
+    if (typeof sock.setTos !== 'function') throw new NativeAddonError('--tos/--dscp: the native backend is not in use, and node:dgram cannot set the TOS byte');
+    sock.setTos(cfg.tos);
+  }
+  if (cfg.gso && typeof sock.sendCopies !== 'function') {
+    throw new NativeAddonError('--gso: the native backend is not in use, and node:dgram cannot send UDP GSO');
+  }
+  // The native backend paces with clock_nanosleep; node:dgram with Atomics.wait + spin.
+  const native = backend.name === 'native' ? loadNative().addon : null;
+  const clock: PacerClock = native ? nativeClock(native, ctrl, CTRL_STOP) : atomicsClock(ctrl, CTRL_STOP);
+  const pacerName = native ? 'clock_nanosleep + 100 us spin (native)' : 'Atomics.wait + 200 us spin';
   await new Promise<void>((resolve) => {
     port.on('message', (m: MainToSender) => {
       if (m.type === 'go') resolve();
@@ -41,6 +55,7 @@ async function main(): Promise<void> {
         localAddress: sock.localAddress,
         localPort: sock.localPort,
         sndbufGrantedBytes: sock.sndbufGrantedBytes,
+        pacer: pacerName,
       },
     });
   });
@@ -59,8 +74,9 @@ async function main(): Promise<void> {
       sessionLo: data.sessionLo,
       endCopies: cfg.endCopies,
       intervalSec: cfg.output.intervalSec,
+      gso: cfg.gso,
     },
-    atomicsClock(ctrl, CTRL_STOP),
+    clock,
     () => Atomics.load(ctrl, CTRL_STOP) !== 0,
     lateness,
     (elapsedSec, s) => {

@@ -206,6 +206,12 @@ export interface SenderSocketInfo {
   sndbufRequestedBytes: number | null;
   sndbufGrantedBytes: number;
   wmemMaxBytes: number | null;
+  /** How the pacer sleeps between bursts. */
+  pacer: string;
+  /** UDP GSO requested (native backend). */
+  gso: boolean;
+  /** IP TOS byte set, or null. */
+  tos: number | null;
 }
 
 export interface SenderStart {

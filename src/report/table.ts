@@ -145,6 +145,10 @@ export function renderSenderSummary(end: SenderEnd, opts: TableOptions = {}): st
   const s = end.socket;
   const wmem = s.wmemMaxBytes === null ? '' : ` (wmem_max ${formatBytes(s.wmemMaxBytes)})`;
   lines.push(`socket: ${s.localAddress} port ${s.localPort}, sndbuf requested ${bytesOrDash(s.sndbufRequestedBytes)}, granted ${formatBytes(s.sndbufGrantedBytes)}${wmem}`);
+  if (s.pacer) {
+    const extras = [s.gso ? 'UDP GSO' : '', s.tos !== null && s.tos !== undefined ? `TOS ${s.tos}` : ''].filter(Boolean).join(', ');
+    lines.push(`pacing: ${s.pacer}${extras ? `; ${extras}` : ''}`);
+  }
   for (const w of end.warnings) lines.push(`warning: ${w}`);
   lines.push(`backend: ${s.backend} (${s.backendReason})`);
   return lines.join('\n') + '\n';

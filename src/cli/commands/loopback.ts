@@ -13,7 +13,7 @@ export const describe = 'Send and receive in one process over the loopback inter
 export const options = {
   'Target:': ['dest', 'ipv6', 'port'],
   'Rate and amount:': ['rate', 'size', 'streams', 'burst', 'burst-interval', 'count', 'duration'],
-  'Socket:': ['sndbuf', 'rcvbuf', 'rcvbuf-force'],
+  'Socket:': ['sndbuf', 'rcvbuf', 'rcvbuf-force', 'tos', 'dscp', 'gso'],
   'Run:': ['idle-exit', 'max-loss'],
   'Output:': OUTPUT_GROUP,
 } as const satisfies OptionGroups;
