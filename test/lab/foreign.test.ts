@@ -72,28 +72,34 @@ describe.skipIf(skip !== null)('foreign datagrams mixed into a stream (real CLI)
     await lab?.destroy();
   });
 
-  it(`h1 streams ${N}, h3 sends ${M} junk datagrams to the same port: packets ${N}, foreignPackets ${M}`, async () => {
-    const port = 5206;
-    const recv = await startReceiver<ReceiverRunReport>(lab, 'h2', { port, args: ['--rcvbuf', '8M', '--rcvbuf-force'] });
-    const sender = startSender(lab, 'h1', { dest: lab.addr('h2'), port, count: N, sizeBytes: SIZE, rate: '2000pps' });
-    const junk = lab.exec('h3', process.execPath, ['-e', JUNK_JS, lab.addr('h2'), String(port), String(PER_KIND)], { timeoutMs: 20_000 });
-    const [sent, junkOut] = await Promise.all([sender.json<SenderRunReport>(), junk]);
-    expect(sent.end.total.packets).toBe(N);
-    expect(JSON.parse(junkOut.stdout)).toEqual({ sent: M });
+  for (const backend of ['auto', 'dgram']) {
+    it(`--backend ${backend}: h1 streams ${N}, h3 sends ${M} junk datagrams to the same port: packets ${N}, foreignPackets ${M}`, async () => {
+      const port = backend === 'auto' ? 5206 : 5226;
+      const recv = await startReceiver<ReceiverRunReport>(lab, 'h2', { port, args: ['--rcvbuf', '8M', '--rcvbuf-force', '--backend', backend] });
+      const sender = startSender(lab, 'h1', { dest: lab.addr('h2'), port, count: N, sizeBytes: SIZE, rate: '2000pps' });
+      const junk = lab.exec('h3', process.execPath, ['-e', JUNK_JS, lab.addr('h2'), String(port), String(PER_KIND)], { timeoutMs: 20_000 });
+      const [sent, junkOut] = await Promise.all([sender.json<SenderRunReport>(), junk]);
+      expect(sent.end.total.packets).toBe(N);
+      expect(JSON.parse(junkOut.stdout)).toEqual({ sent: M });
 
-    const rep = await recv.report();
-    const t = rep.end.total;
-    expect({
-      packets: t.packets,
-      lost: t.lostPackets,
-      dup: t.duplicatePackets,
-      ooo: t.outOfOrderPackets,
-      foreign: t.foreignPackets,
-      invalid: t.invalidPackets,
-    }).toEqual({ packets: N, lost: 0, dup: 0, ooo: 0, foreign: M, invalid: 0 });
-    expect(rep.end.streams).toHaveLength(1);
-    expect(rep.end.streams[0]!.source.startsWith(`${lab.addr('h1')}:`)).toBe(true);
-    expect(rep.end.kernel.socketDrops).toBe(0);
-    expect((await recv.run.done).code).toBe(0);
-  }, 40_000);
+      const rep = await recv.report();
+      const t = rep.end.total;
+      console.info(
+        `[lab/foreign] junk sent ${M}; receiver (${rep.end.socket.backend}) packets ${t.packets}, foreign ${t.foreignPackets}, ` +
+          `invalid ${t.invalidPackets}, lost ${t.lostPackets}, dup ${t.duplicatePackets}, ooo ${t.outOfOrderPackets}`,
+      );
+      expect({
+        packets: t.packets,
+        lost: t.lostPackets,
+        dup: t.duplicatePackets,
+        ooo: t.outOfOrderPackets,
+        foreign: t.foreignPackets,
+        invalid: t.invalidPackets,
+      }).toEqual({ packets: N, lost: 0, dup: 0, ooo: 0, foreign: M, invalid: 0 });
+      expect(rep.end.streams).toHaveLength(1);
+      expect(rep.end.streams[0]!.source.startsWith(`${lab.addr('h1')}:`)).toBe(true);
+      expect(rep.end.kernel.socketDrops).toBe(0);
+      expect((await recv.run.done).code).toBe(0);
+    }, 40_000);
+  }
 });

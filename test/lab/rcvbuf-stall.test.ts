@@ -44,43 +44,45 @@ describe.skipIf(skip !== null)('receiver stalled by SIGSTOP for 1 s (real CLI)',
     return rep;
   }
 
-  it('default buffer: lostPackets > 0 and lostPackets == RcvbufErrors == socket drops; nothing lost before the socket', async () => {
-    const port = 5205;
-    const recv = await startReceiver<ReceiverRunReport>(lab, 'h2', { port });
-    const rep = await stalledRun(recv, lab.addr('h2'), port);
-    const { total, kernel, reconciliation } = rep.end;
-    console.info(
-      `[lab/rcvbuf-stall] default buffer ${rep.end.socket.rcvbufGrantedBytes} B: lost ${total.lostPackets}, ` +
-        `socket drops ${kernel.socketDrops}, RcvbufErrors ${kernel.rcvbufErrors}`,
-    );
-    expect(rep.end.socket.rcvbufForced).toBe(false);
-    expect(total.lostPackets).toBeGreaterThan(0);
-    expect(kernel.rcvbufErrors).toBe(total.lostPackets);
-    expect(kernel.socketDrops).toBe(total.lostPackets);
-    expect(reconciliation.lostBeforeSocket).toBe(0);
-    expect(reconciliation.droppedBySocket).toBe(total.lostPackets);
-    expect(total.packets + total.lostPackets).toBe(N);
-  }, 40_000);
+  for (const backend of ['auto', 'dgram'] as const) {
+    it(`--backend ${backend}, default buffer: lostPackets > 0 and lostPackets == RcvbufErrors == socket drops; nothing lost before the socket`, async () => {
+      const port = backend === 'auto' ? 5205 : 5225;
+      const recv = await startReceiver<ReceiverRunReport>(lab, 'h2', { port, args: ['--backend', backend] });
+      const rep = await stalledRun(recv, lab.addr('h2'), port);
+      const { total, kernel, reconciliation } = rep.end;
+      console.info(
+        `[lab/rcvbuf-stall] backend ${rep.end.socket.backend}, default buffer ${rep.end.socket.rcvbufGrantedBytes} B: lost ${total.lostPackets}, ` +
+          `socket drops ${kernel.socketDrops}, RcvbufErrors ${kernel.rcvbufErrors}`,
+      );
+      expect(rep.end.socket.rcvbufForced).toBe(false);
+      expect(total.lostPackets).toBeGreaterThan(0);
+      expect(kernel.rcvbufErrors).toBe(total.lostPackets);
+      expect(kernel.socketDrops).toBe(total.lostPackets);
+      expect(reconciliation.lostBeforeSocket).toBe(0);
+      expect(reconciliation.droppedBySocket).toBe(total.lostPackets);
+      expect(total.packets + total.lostPackets).toBe(N);
+    }, 40_000);
 
-  it('--rcvbuf 26214400 --rcvbuf-force: nothing lost, and the granted buffer is beyond 2 x rmem_max', async () => {
-    const port = 5215;
-    const recv = await startReceiver<ReceiverRunReport>(lab, 'h2', {
-      port,
-      args: ['--rcvbuf', '26214400', '--rcvbuf-force'],
-      minRcvbufBytes: 26_214_400,
-    });
-    const rep = await stalledRun(recv, lab.addr('h2'), port);
-    const { total, kernel, socket } = rep.end;
-    console.info(
-      `[lab/rcvbuf-stall] forced buffer ${socket.rcvbufGrantedBytes} B (rmem_max ${socket.rmemMaxBytes}, ${socket.rcvbufMethod}): ` +
-        `lost ${total.lostPackets}, socket drops ${kernel.socketDrops}`,
-    );
-    expect(socket.rcvbufForced).toBe(true);
-    expect(socket.rmemMaxBytes).not.toBeNull();
-    expect(socket.rcvbufGrantedBytes).toBeGreaterThan(socket.rmemMaxBytes! * 2);
-    expect(total.lostPackets).toBe(0);
-    expect(total.packets).toBe(N);
-    expect(kernel.socketDrops).toBe(0);
-    expect(kernel.rcvbufErrors).toBe(0);
-  }, 40_000);
+    it(`--backend ${backend}, --rcvbuf 26214400 --rcvbuf-force: nothing lost, and the granted buffer is beyond 2 x rmem_max`, async () => {
+      const port = backend === 'auto' ? 5215 : 5235;
+      const recv = await startReceiver<ReceiverRunReport>(lab, 'h2', {
+        port,
+        args: ['--rcvbuf', '26214400', '--rcvbuf-force', '--backend', backend],
+        minRcvbufBytes: 26_214_400,
+      });
+      const rep = await stalledRun(recv, lab.addr('h2'), port);
+      const { total, kernel, socket } = rep.end;
+      console.info(
+        `[lab/rcvbuf-stall] backend ${socket.backend}, forced buffer ${socket.rcvbufGrantedBytes} B (rmem_max ${socket.rmemMaxBytes}, ${socket.rcvbufMethod}): ` +
+          `lost ${total.lostPackets}, socket drops ${kernel.socketDrops}`,
+      );
+      expect(socket.rcvbufForced).toBe(true);
+      expect(socket.rmemMaxBytes).not.toBeNull();
+      expect(socket.rcvbufGrantedBytes).toBeGreaterThan(socket.rmemMaxBytes! * 2);
+      expect(total.lostPackets).toBe(0);
+      expect(total.packets).toBe(N);
+      expect(kernel.socketDrops).toBe(0);
+      expect(kernel.rcvbufErrors).toBe(0);
+    }, 40_000);
+  }
 });
