@@ -3,27 +3,10 @@
  * assertion compares with a count the test controls: packets it asked for, datagrams it
  * crafted, gaps it left.
  */
-import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli, freePort, waitForUdpPort } from '../helpers/cli.js';
-import { FLAG_END_OF_STREAM, HEADER_BYTES, MAGIC, encodeHeader } from '../../src/wire/header.js';
-
-async function sendRaw(port: number, datagrams: Uint8Array[], address = '127.0.0.1'): Promise<void> {
-  const s = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
-  for (const d of datagrams) {
-    await new Promise<void>((r, j) => s.send(d, port, address, (e) => (e ? j(e) : r())));
-    // A few hundred datagrams: pace lightly so no receive buffer overflows.
-    await new Promise((r) => setImmediate(r));
-  }
-  await new Promise<void>((r) => s.close(() => r()));
-}
-
-function crafted(seq: number, flags = 0, session: [number, number] = [0xabc, 0xdef], size = 100): Uint8Array {
-  const b = new Uint8Array(flags & FLAG_END_OF_STREAM ? HEADER_BYTES : size);
-  const nowNs = Date.now() * 1e6;
-  encodeHeader(new DataView(b.buffer), 0, flags, 1, ...session, seq, Math.floor(nowNs / 2 ** 32), nowNs % 2 ** 32, seq);
-  return b;
-}
+import { GAPPY_TRUTH, crafted, gappyStream, sendRaw } from '../helpers/crafted.js';
+import { HEADER_BYTES, MAGIC } from '../../src/wire/header.js';
 
 describe('mcastbench CLI on loopback', () => {
   it('loopback --json: every packet sent is received or explained by the kernel', async () => {
@@ -97,18 +80,11 @@ describe('mcastbench CLI on loopback', () => {
     const port = await freePort();
     const rx = startCli(['receive', '--bind', '127.0.0.1', '--port', String(port), '--idle-exit', '0.5', '--duration', '30', '--max-loss', '1', '--json']);
     await waitForUdpPort(port);
-    // 200 packets "sent": 0..189 arrive except 17, 18 and 100; 50 arrives twice; 60 and 61 swap;
-    // 190..199 are lost at the tail and only the end-of-stream count reveals them.
-    const order: number[] = [];
-    for (let i = 0; i < 190; i++) if (![17, 18, 100].includes(i)) order.push(i);
-    order.splice(order.indexOf(60), 2, 61, 60);
-    order.splice(order.indexOf(50) + 1, 0, 50);
-    const datagrams = order.map((s) => crafted(s));
-    for (let i = 0; i < 3; i++) datagrams.push(crafted(200, FLAG_END_OF_STREAM));
+    const datagrams = gappyStream();
     await sendRaw(port, datagrams);
     const r = await rx.done;
     const end = JSON.parse(r.stdout).end;
-    expect(end.streams[0]).toMatchObject({ packets: 188, lostPackets: 13, duplicatePackets: 1, outOfOrderPackets: 1, senderPackets: 200 });
+    expect(end.streams[0]).toMatchObject(GAPPY_TRUTH);
     expect(end.maxLossExceeded).toBe(true);
     expect(r.code).toBe(3);
   });
