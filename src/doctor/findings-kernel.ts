@@ -57,13 +57,17 @@ function softnet(r: DoctorReport): Finding[] {
       finding(
         'softnet-squeeze',
         'info',
-        `softnet_stat: the receive softirq ran out of budget ${squeezed.reduce((a, c) => a + c.timeSqueezeCount, 0)} times`,
+        `softnet_stat: the receive softirq ran out of budget ${plural(squeezed.reduce((a, c) => a + c.timeSqueezeCount, 0), 'time')}`,
         `${list(squeezed, (c) => c.timeSqueezeCount)}. Not loss by itself; if it grows with softnet drops, give NAPI more budget.`,
         sysctlFix('net.core.netdev_budget', 600),
       ),
     );
   }
   return out;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function udpCounters(label: string, c: UdpSnmp): string {

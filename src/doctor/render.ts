@@ -40,8 +40,7 @@ export function renderDoctor(doc: DoctorDocument, width = 100): string {
   const sorted = [...doc.findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   return [
     `mcastbench doctor: Linux ${r.kernelRelease}, ${where}, target receive buffer ${r.targetRcvbufBytes} B`,
-    'Nothing was changed. The commands below are suggestions to run as root; sysctl -w lasts until reboot,',
-    'the echo line keeps it.',
+    ...wrap('Nothing was changed. The commands below are suggestions to run as root; sysctl -w lasts until reboot, the echo line keeps it.', width),
     '',
     ...sorted.map((f) => renderFinding(f, width)),
     '',
