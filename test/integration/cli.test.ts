@@ -132,3 +132,22 @@ describe('mcastbench CLI on loopback', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('Ctrl-C', () => {
+  it('SIGINT stops the run and still prints the partial result', async () => {
+    const { child, done } = startCli(['loopback', '--duration', '30', '--rate', '2000pps', '--size', '200', '--json']);
+    await new Promise((r) => setTimeout(r, 2000));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    const end = JSON.parse(r.stdout).end;
+    expect(end.stoppedBy).toBe('signal');
+    expect(end.sender.stoppedBy).toBe('signal');
+    const s = end.streams[0];
+    // Stopped early, yet nothing unexplained: the end of stream still carried the count.
+    expect(end.sender.total.packets).toBeGreaterThan(0);
+    expect(end.sender.total.packets).toBeLessThan(60_000);
+    expect(s.senderPackets).toBe(end.sender.total.packets);
+    expect(s.packets + s.lostPackets).toBe(end.sender.total.packets);
+  });
+});
