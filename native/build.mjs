@@ -3,8 +3,8 @@
 // Builds the optional native addon (native/) with node-gyp, OFFLINE: --nodedir points at this
 // Node's own headers (<prefix>/include/node), so node-gyp never tries to download them.
 //
-//   node scripts/build-native.mjs             optional (postinstall): one line on failure, exit 0
-//   node scripts/build-native.mjs --required  (npm run build:native): compiler output, exit != 0
+//   node native/build.mjs             optional (postinstall): one line on failure, exit 0
+//   node native/build.mjs --required  (npm run build:native): compiler output, exit != 0
 //
 // node-gyp is found in this order: $npm_config_node_gyp (set by npm inside scripts), a local
 // node_modules/node-gyp, then the copy bundled with npm next to this Node binary.
