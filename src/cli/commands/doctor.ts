@@ -6,10 +6,13 @@
  */
 import type { Argv } from 'yargs';
 import { readBool, readSize, type RawOptions } from '../../config/raw-options.js';
+import { HarnessError } from '../../errors.js';
 import { doctorDocument } from '../../doctor/findings.js';
 import { inspectHost } from '../../doctor/inspect.js';
 import { renderDoctor } from '../../doctor/render.js';
+import { jsonErrorDocument, renderJsonDocument } from '../../report/json.js';
 import type { CommandContext } from '../context.js';
+import { oneLine } from '../output.js';
 
 export const command = 'doctor';
 export const describe = 'Inspect this host for multicast/UDP pitfalls and print the fix for each (changes nothing)';
@@ -41,7 +44,17 @@ export async function handler(argv: RawOptions, ctx: CommandContext): Promise<nu
   // Validate once, before reading anything.
   const json = readBool(argv, 'json');
   const target = readSize(argv, 'target-rcvbuf', TARGET_RANGE) ?? DEFAULT_TARGET_RCVBUF_BYTES;
-  const doc = doctorDocument(await inspectHost(target));
-  ctx.io.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : renderDoctor(doc, Math.min(110, Number(ctx.io.env.COLUMNS) || 100)));
-  return 0;
+  if (!json) {
+    ctx.io.stdout.write(renderDoctor(doctorDocument(await inspectHost(target)), Math.min(110, Number(ctx.io.env.COLUMNS) || 100)));
+    return 0;
+  }
+  try {
+    ctx.io.stdout.write(`${JSON.stringify(doctorDocument(await inspectHost(target)), null, 2)}\n`);
+    return 0;
+  } catch (e) {
+    // In JSON mode the error goes inside the document (style rule 3); main only sees the code.
+    const code = e instanceof HarnessError ? e.code : 'ERR_INTERNAL';
+    ctx.io.stdout.write(renderJsonDocument(jsonErrorDocument(code, oneLine(e instanceof Error ? e.message : String(e)))));
+    return 1;
+  }
 }
