@@ -43,6 +43,8 @@ export const LIMITS = {
   intervalSec: { min: 0.1, max: 3600 },
   idleExitSec: { min: 0.1, max: 86_400 },
   maxLossPercent: { min: 0, max: 100 },
+  pauseSec: { min: 0.001, max: 3600 },
+  workUs: { min: 0, max: 100_000 },
   /** Bursts further apart than this are a typo, not a test (e.g. --rate 1 with 1470-byte datagrams). */
   maxBurstIntervalSec: 3600,
   /** UDP payload limits: 65535 - IP header (20, v4 only: IPv6's 40 is outside the length field) - UDP 8. */

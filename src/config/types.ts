@@ -81,6 +81,11 @@ export interface ReceiverConfig {
   countFrom: 'zero' | 'first';
   /** The user declares sender and receiver clocks synchronized (PTP/NTP): latency is absolute. */
   clocksSynced: boolean;
+  /** Slow receiver on demand: stop reading for pauseSec every pauseEverySec (both or neither). */
+  pauseSec: number | null;
+  pauseEverySec: number | null;
+  /** CPU burnt per datagram, us (a slow consumer); 0 = none. */
+  workUsPerPacket: number;
   backend: BackendChoice;
   output: OutputOptions;
   warnings: string[];

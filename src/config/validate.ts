@@ -77,6 +77,21 @@ function readBackend(raw: RawOptions): BackendChoice {
   return readChoice<BackendChoice>(raw, 'backend', ['auto', 'dgram', 'native'], DEFAULTS.backend);
 }
 
+/** --receiver-pause needs --pause-every and a period longer than the pause; never adjusted. */
+function readSlowReceiver(raw: RawOptions): { pauseSec: number | null; pauseEverySec: number | null; workUsPerPacket: number } {
+  const pauseSec = readDurationSec(raw, 'receiver-pause', LIMITS.pauseSec) ?? null;
+  const pauseEverySec = readDurationSec(raw, 'pause-every', LIMITS.pauseSec) ?? null;
+  if ((pauseSec === null) !== (pauseEverySec === null)) {
+    const missing = pauseSec === null ? '--receiver-pause' : '--pause-every';
+    const given = pauseSec === null ? '--pause-every' : '--receiver-pause';
+    throw new ConfigError(given, `needs ${missing}`, '--receiver-pause DUR --pause-every DUR', 'ERR_OPTION_CONFLICT');
+  }
+  if (pauseSec !== null && pauseEverySec !== null && pauseEverySec <= pauseSec) {
+    throw new ConfigError('--pause-every', `${pauseEverySec} s is not longer than --receiver-pause ${pauseSec} s`, `a period longer than ${pauseSec} s`, 'ERR_OPTION_CONFLICT');
+  }
+  return { pauseSec, pauseEverySec, workUsPerPacket: readNumber(raw, 'receiver-work-us', LIMITS.workUs, 'us') ?? 0 };
+}
+
 /** --gso and --tos/--dscp need the native addon: refuse them with --backend dgram. */
 function readNativeExtras(raw: RawOptions, backend: BackendChoice): { gso: boolean; tos: number | null } {
   const gso = readBool(raw, 'gso');
@@ -220,6 +235,7 @@ export function validateReceiver(raw: RawOptions, deps: Partial<ValidateDeps> = 
     maxLossPercent: readNumber(raw, 'max-loss', LIMITS.maxLossPercent, '%') ?? null,
     countFrom: readChoice(raw, 'count-from', ['zero', 'first'] as const, DEFAULTS.countFrom),
     clocksSynced: readBool(raw, 'clocks-synced'),
+    ...readSlowReceiver(raw),
     backend: readBackend(raw),
     output: readOutput(raw),
     warnings: [],
@@ -261,6 +277,7 @@ export function validateLoopback(raw: RawOptions, deps: Partial<ValidateDeps> = 
     countFrom: 'zero',
     // One host, one clock: one-way latency is absolute.
     clocksSynced: true,
+    ...readSlowReceiver(raw),
     backend: sender.backend,
     output: sender.output,
     warnings: [],

@@ -98,6 +98,8 @@ export interface StreamSnapshot {
 export interface KernelSnapshot {
   socketDrops: number;
   rxQueueBytes: number;
+  /** Peak rx queue since the previous snapshot. */
+  peakRxQueueBytes: number;
   rcvbufErrors: number;
   inErrors: number;
   inDatagrams: number;

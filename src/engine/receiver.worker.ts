@@ -10,7 +10,7 @@ import { realtimeUs } from './clock.js';
 import { resolveBackend } from './backend.js';
 import { ZERO_SNMP, diffSnmp, readUdpSnmp, readUdpSocket, socketInode, type UdpSnmp } from '../kernel/proc-net.js';
 import type { KernelSnapshot, MainToReceiver, ReceiverSnapshot, ReceiverToMain, ReceiverWorkerData } from './messages.js';
-import type { ReceiverSocket } from '../transport/types.js';
+import type { DatagramHandler, ReceiverSocket } from '../transport/types.js';
 
 const port = parentPort!;
 const data = workerData as ReceiverWorkerData;
@@ -37,12 +37,23 @@ async function main(): Promise<void> {
   const startedAtUs = realtimeUs();
   const loop = new ReceiveLoop(cfg.countFrom, sock.joinedAtUs);
 
+  // Receive-queue occupancy, sampled every 20 ms: SO_MEMINFO through the addon, else the
+  // socket's rx_queue column in /proc/net/udp. The peak since the last snapshot is reported.
+  let peakQueue = 0;
+  const sampleQueue = (): void => {
+    const q = typeof sock.rxQueueBytes === 'function' ? sock.rxQueueBytes() : (readUdpSocket(cfg.family, inode)?.rxQueueBytes ?? 0);
+    if (q > peakQueue) peakQueue = q;
+  };
   const kernel = (): KernelSnapshot => {
     const row = readUdpSocket(cfg.family, inode);
+    sampleQueue();
+    const peak = Math.max(peakQueue, row?.rxQueueBytes ?? 0);
+    peakQueue = 0;
     const d = inode > 0 ? diffSnmp(snmpBase, readUdpSnmp(cfg.family)) : { ...ZERO_SNMP };
     return {
       socketDrops: (row?.drops ?? dropsBase) - dropsBase,
       rxQueueBytes: row?.rxQueueBytes ?? 0,
+      peakRxQueueBytes: peak,
       rcvbufErrors: d.rcvbufErrors,
       inErrors: d.inErrors,
       inDatagrams: d.inDatagrams,
@@ -58,7 +69,7 @@ async function main(): Promise<void> {
     kernel: kernel(),
   });
 
-  sock.start(loop.handle);
+  sock.start(cfg.workUsPerPacket > 0 ? slowHandler(loop, cfg.workUsPerPacket) : loop.handle);
   post({
     type: 'ready',
     ready: {
@@ -76,6 +87,8 @@ async function main(): Promise<void> {
   });
 
   const timers: NodeJS.Timeout[] = [];
+  timers.push(setInterval(sampleQueue, 20));
+  if (cfg.pauseSec !== null && cfg.pauseEverySec !== null) timers.push(schedulePauses(sock, loop, cfg.pauseSec, cfg.pauseEverySec));
   if (cfg.output.intervalSec > 0) {
     timers.push(
       setInterval(() => {
@@ -104,6 +117,33 @@ async function main(): Promise<void> {
     loop.destroy();
     void sock.close().then(() => port.close());
   });
+}
+
+/** A consumer that burns `workUs` of CPU per datagram after counting it. */
+function slowHandler(loop: ReceiveLoop, workUs: number): DatagramHandler {
+  const workMs = workUs / 1000;
+  return (data, offset, length, kernelRxUs, appRxUs, addr, port) => {
+    loop.handle(data, offset, length, kernelRxUs, appRxUs, addr, port);
+    const until = performance.now() + workMs;
+    while (performance.now() < until);
+  };
+}
+
+/**
+ * Stops reading for pauseSec in every pauseEverySec, counted from the first datagram: reading
+ * for (every - pause), then paused, and again. The kernel keeps queueing, then drops.
+ */
+function schedulePauses(sock: ReceiverSocket, loop: ReceiveLoop, pauseSec: number, everySec: number): NodeJS.Timeout {
+  let nextPauseUs = NaN;
+  return setInterval(() => {
+    if (loop.streamCount === 0) return;
+    const now = realtimeUs();
+    if (nextPauseUs !== nextPauseUs) nextPauseUs = now + (everySec - pauseSec) * 1e6;
+    if (now < nextPauseUs) return;
+    nextPauseUs += everySec * 1e6;
+    sock.pause();
+    setTimeout(() => sock.resume(), pauseSec * 1000);
+  }, 5);
 }
 
 main().catch((e: unknown) => {

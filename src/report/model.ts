@@ -97,6 +97,10 @@ export interface KernelCounters {
   inCsumErrors: number;
   /** Bytes waiting in the socket's receive queue at the sample (rx_queue). */
   rxQueueBytes: number;
+  /** Highest receive-queue occupancy seen (sampled every 20 ms), bytes of kernel truesize. */
+  peakRxQueueBytes: number;
+  /** peakRxQueueBytes / the granted receive buffer: 1.0 means the buffer filled and dropped. */
+  peakQueueFraction: number;
 }
 
 export interface ReceiverSocketInfo {

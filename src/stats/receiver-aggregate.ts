@@ -22,7 +22,7 @@ interface StreamAcc {
   interArrival: Histogram;
 }
 
-const ZERO_KERNEL: KernelSnapshot = { socketDrops: 0, rxQueueBytes: 0, rcvbufErrors: 0, inErrors: 0, inDatagrams: 0, noPorts: 0, inCsumErrors: 0 };
+const ZERO_KERNEL: KernelSnapshot = { socketDrops: 0, rxQueueBytes: 0, peakRxQueueBytes: 0, rcvbufErrors: 0, inErrors: 0, inDatagrams: 0, noPorts: 0, inCsumErrors: 0 };
 
 const pct = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 1e6) / 1e4 : 0);
 const rate = (n: number, sec: number): number => (sec > 0 ? Math.round(n / sec) : 0);
@@ -39,9 +39,11 @@ function localAddresses(): Set<string> {
   return s;
 }
 
-function kernelCounters(k: KernelSnapshot): KernelCounters {
-  return { ...k };
+function kernelCounters(k: KernelSnapshot, peak: number, rcvbuf: number): KernelCounters {
+  return { ...k, peakRxQueueBytes: peak, peakQueueFraction: fraction(peak, rcvbuf) };
 }
+
+const fraction = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 1e4) / 1e4 : 0);
 
 export class ReceiverAggregator {
   readonly intervals: ReceiverInterval[] = [];
@@ -52,6 +54,7 @@ export class ReceiverAggregator {
   private foreign = 0;
   private invalid = 0;
   private prevForeign = 0;
+  private peakQueue = 0;
   private lastElapsedSec = 0;
   private readonly locals = localAddresses();
 
@@ -106,6 +109,7 @@ export class ReceiverAggregator {
     }
     this.prevKernel = this.kernel;
     this.kernel = snap.kernel;
+    this.peakQueue = Math.max(this.peakQueue, snap.kernel.peakRxQueueBytes);
     this.foreign = snap.foreign;
     this.invalid = snap.invalid;
     const startSec = this.lastElapsedSec;
@@ -134,6 +138,8 @@ export class ReceiverAggregator {
         noPorts: k.noPorts - pk.noPorts,
         inCsumErrors: k.inCsumErrors - pk.inCsumErrors,
         rxQueueBytes: k.rxQueueBytes,
+        peakRxQueueBytes: k.peakRxQueueBytes,
+        peakQueueFraction: fraction(k.peakRxQueueBytes, this.socket.rcvbufGrantedBytes),
       },
     };
     this.intervals.push(interval);
@@ -254,7 +260,7 @@ export class ReceiverAggregator {
       latencyUs: summarizeLatency(all, sum((s) => s.latencyUs.negativeSamples)),
     };
     all.destroy();
-    const kernel = kernelCounters(this.kernel);
+    const kernel = kernelCounters(this.kernel, this.peakQueue, this.socket.rcvbufGrantedBytes);
     const maxLoss = this.cfg.maxLossPercent;
     return {
       role: 'receiver',

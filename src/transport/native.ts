@@ -154,6 +154,10 @@ class NativeReceiverSocket implements ReceiverSocket {
   }
 
   /** Cumulative datagrams the kernel dropped on this socket (SO_MEMINFO sk_drops). */
+  rxQueueBytes(): number {
+    return this.addon.meminfo(this.fd).rmemAlloc;
+  }
+
   kernelDrops(): number | null {
     if (this.closed) return null;
     try {

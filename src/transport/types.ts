@@ -57,6 +57,8 @@ export interface ReceiverSocket {
    * (SO_MEMINFO sk_drops, the same count SO_RXQ_OVFL reports), or null when unavailable.
    */
   kernelDrops?(): number | null;
+  /** Optional (native backend): bytes queued for reading now (SO_MEMINFO rmem_alloc), cheaply. */
+  rxQueueBytes?(): number;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ export const options = {
   'Rate and amount:': ['rate', 'size', 'streams', 'burst', 'burst-interval', 'count', 'duration'],
   'Socket:': ['sndbuf', 'rcvbuf', 'rcvbuf-force', 'tos', 'dscp', 'gso'],
   'Run:': ['idle-exit', 'max-loss'],
+  'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
   'Output:': OUTPUT_GROUP,
 } as const satisfies OptionGroups;
 

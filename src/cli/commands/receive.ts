@@ -13,6 +13,7 @@ export const options = {
   'Listen:': ['group', 'source', 'port', 'bind', 'interface'],
   'Socket:': ['rcvbuf', 'rcvbuf-force'],
   'Run:': ['duration', 'idle-exit', 'max-loss', 'count-from', 'clocks-synced'],
+  'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
   'Output:': OUTPUT_GROUP,
 } as const satisfies OptionGroups;
 
