@@ -22,9 +22,11 @@ export interface TableOptions {
 }
 
 function newTable(head: string[], opts: TableOptions): InstanceType<typeof Table> {
+  // ANSI written here, not through cli-table3's colour library: that one re-detects the
+  // terminal (and turns itself off under CI=true), overriding the caller's decision.
   return new Table({
-    head,
-    style: { head: opts.colour ? ['cyan'] : [], border: opts.colour ? ['grey'] : [], compact: true },
+    head: opts.colour ? head.map((h) => `\u001b[36m${h}\u001b[39m`) : head,
+    style: { head: [], border: [], compact: true },
     colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')),
   });
 }
