@@ -27,10 +27,18 @@ describe.skipIf(skip !== null)('receiver stalled by SIGSTOP for 1 s (real CLI)',
     await lab?.destroy();
   });
 
-  /** Streams N from h1 to h2 and freezes the receiver from 0.5 s to 1.5 s into the send. */
+  /** Streams N from h1 to h2 and freezes the receiver for 1 s from about 0.5 s into the send. */
   async function stalledRun(recv: StartedReceiver<ReceiverRunReport>, dest: string, port: number): Promise<ReceiverRunReport> {
+    const before = (await lab.udpSnmp('h2')).InDatagrams ?? 0;
     const sender = startSender(lab, 'h1', { dest, port, count: N, sizeBytes: SIZE, rate: RATE });
-    await sleep(500);
+    // traffic flows once h2's namespace counts datagrams (the sender's start-up time varies with
+    // load); then let it run ~0.5 s before freezing the receiver
+    const deadline = Date.now() + 10_000;
+    while (((await lab.udpSnmp('h2')).InDatagrams ?? 0) - before < 500) {
+      if (Date.now() > deadline) throw new Error(`no traffic reached h2 within 10 s; sender stderr: ${sender.stderr()}`);
+      await sleep(10);
+    }
+    await sleep(450);
     process.kill(recv.run.pid, 'SIGSTOP');
     try {
       await sleep(1000);
