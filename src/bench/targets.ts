@@ -134,7 +134,7 @@ export function evaluateTargets(ctx: TargetContext): TargetVerdict[] {
     met: lost ? lost.max === 0 && (achieved === null || achieved.min >= 0.99) : null,
     note: lost
       ? achieved && achieved.min < 0.99
-        ? `sender reached only ${(achieved.min * 100).toFixed(1)} % of iperf 2's rate in some round`
+        ? `${lost.max} lost, but the sender reached only ${(achieved.min * 100).toFixed(1)} % of iperf 2's rate in some round`
         : `sender reached ${achieved ? (achieved.median * 100).toFixed(1) : '?'} % of iperf 2's rate (median)`
       : 'did not run',
   });
