@@ -12,7 +12,9 @@ import yargs, { type Argv } from 'yargs';
 import type { RawOptions } from '../config/validate.js';
 import { ConfigError, HarnessError } from '../errors.js';
 import type { StopReason } from '../report/model.js';
+import * as compare from './commands/compare.js';
 import * as doctor from './commands/doctor.js';
+import * as igmp from './commands/igmp.js';
 import * as loopback from './commands/loopback.js';
 import * as receive from './commands/receive.js';
 import * as send from './commands/send.js';
@@ -28,7 +30,7 @@ interface CommandModule {
 }
 
 /** Registered explicitly, in help order. */
-const COMMANDS: readonly CommandModule[] = [send, receive, loopback, doctor];
+const COMMANDS: readonly CommandModule[] = [send, receive, loopback, compare, doctor, igmp];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, maxLoss: 3, interrupted: 130 } as const;
 
