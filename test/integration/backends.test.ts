@@ -112,3 +112,22 @@ describe('backends', () => {
     expect(sock.rcvbufNote).toBe(`requested ${rmemMax * 4}, granted ${rmemMax * 2} = 2 x rmem_max ${rmemMax}: raise net.core.rmem_max, or run as root with --rcvbuf-force`);
   });
 });
+
+describe('compare', () => {
+  it.skipIf(!isRoot)('a stalling receiver: default buffer loses exactly its socket drops, a forced 25 MiB buffer loses none', async () => {
+    const r = await runCli(['compare', '--rcvbuf', 'default,26214400', '--rcvbuf-force', '--rate', '10kpps', '--size', '1000', '--count', '20000', '--receiver-pause', '1s', '--pause-every', '1500ms', '--json'], 90_000);
+    expect([0, 3]).toContain(r.code);
+    const end = JSON.parse(r.stdout).end;
+    const [def, big] = end.settings;
+    expect(def.sentPackets).toBe(20000);
+    expect(def.lostPackets).toBeGreaterThan(0);
+    expect(def.lostPackets).toBe(def.socketDrops);
+    expect(def.packets + def.lostPackets).toBe(20000);
+    expect(big.rcvbufGrantedBytes).toBe(52428800);
+    expect(big.lostPackets).toBe(0);
+    expect(big.packets).toBe(20000);
+    expect(end.verdict.winner).toBe('26214400');
+    expect(end.verdict.fix[0]).toBe('sysctl -w net.core.rmem_max=26214400');
+    for (const k of ['rcvbufRequestedBytes', 'rcvbufGrantedBytes', 'packets', 'lostPackets', 'rcvbufErrors', 'socketDrops', 'peakQueueFraction']) expect(k in def).toBe(true);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * `mcastbench compare`: the same loopback traffic once per receive-buffer setting, side by
+ * side, each loss attributed by the kernel's counters, and the commands for the winner.
+ */
+import type { Argv } from 'yargs';
+import { ConfigError } from '../../errors.js';
+import { DEFAULTS, LIMITS } from '../../config/defaults.js';
+import { validateLoopback, type RawOptions } from '../../config/validate.js';
+import { readNumber, readString } from '../../config/raw-options.js';
+import type { CommandContext } from '../context.js';
+import { addOptions, type OptionGroups } from '../options.js';
+import type { CompareRun } from '../../compare/run.js';
+
+export const command = 'compare';
+export const describe = 'Run the same loopback traffic once per receive-buffer setting and compare the loss, side by side';
+
+export const options = {
+  'Settings:': ['rcvbuf', 'rcvbuf-force', 'max-loss'],
+  'Traffic:': ['rate', 'size', 'burst', 'burst-interval', 'count', 'duration', 'ipv6'],
+  'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
+  'Output:': ['json', 'backend'],
+} as const satisfies OptionGroups;
+
+const overrides = {
+  rcvbuf: { alias: undefined, describe: 'Comma-separated receive-buffer settings to compare: "default" and/or sizes (default,1M,26214400)', defaultDescription: 'default,26214400' },
+  'rcvbuf-force': { describe: 'Use SO_RCVBUFFORCE for every sized setting (root or CAP_NET_ADMIN), so sizes above net.core.rmem_max are granted' },
+  'max-loss': { describe: 'Loss percentage a setting may have and still win (0-100)', defaultDescription: '0' },
+  rate: { defaultDescription: DEFAULTS.loopback.rate },
+  duration: { defaultDescription: `${DEFAULTS.loopback.durationSec}s` },
+};
+
+export function builder(y: Argv): Argv {
+  return addOptions(y, options, overrides).example('$0 compare --rcvbuf default,26214400 --rate 10kpps --size 1000 --receiver-pause 1s --pause-every 5s --rcvbuf-force', 'a receiver that stalls 1 s in 5, at the kernel default and at 25 MiB');
+}
+
+function settingsOf(argv: RawOptions): string[] {
+  const given = readString(argv, 'rcvbuf') ?? 'default,26214400';
+  const list = given.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (list.length < 1 || list.length > 16) throw new ConfigError('--rcvbuf', `${list.length} settings`, '1 to 16 comma-separated settings: default or a size');
+  return list;
+}
+
+export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
+  const maxLoss = readNumber(argv, 'max-loss', LIMITS.maxLossPercent, '%') ?? 0;
+  const force = argv['rcvbuf-force'] === true;
+  // Validate every setting before the first run starts.
+  const runs: CompareRun[] = settingsOf(argv).map((label) => {
+    const isDefault = label.toLowerCase() === 'default';
+    const raw = { ...argv, rcvbuf: label, 'rcvbuf-force': force && !isDefault, rcvbufForce: force && !isDefault, 'max-loss': undefined, maxLoss: undefined, interval: '0' };
+    const { sender, receiver } = validateLoopback(raw);
+    return { label, sender, receiver };
+  });
+  const json = argv['json'] === true;
+  for (const w of runs[0]!.sender.warnings) ctx.io.stderr.write(`mcastbench: warning: ${w}\n`);
+  const [{ runCompare }, { renderCompare }] = await Promise.all([import('../../compare/run.js'), import('../../compare/render.js')]);
+  const handle = runCompare(runs, maxLoss, (s) => {
+    if (!json) ctx.io.stderr.write(`compare: ${s.label}: sent ${s.sentPackets}, received ${s.packets}, lost ${s.lostPackets} (socket drops ${s.socketDrops})\n`);
+  });
+  ctx.setActiveRun((reason) => handle.stop(reason));
+  try {
+    const report = await handle.result;
+    ctx.io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderCompare(report));
+    return report.end.verdict.winner === null ? 3 : 0;
+  } finally {
+    ctx.setActiveRun(null);
+  }
+}

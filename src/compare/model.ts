@@ -1,0 +1,32 @@
+/** Result model of `mcastbench compare`: one row per receive-buffer setting, then a verdict. */
+export interface CompareSetting {
+  /** As given: "default" or a size in bytes. */
+  label: string;
+  rcvbufRequestedBytes: number | null;
+  rcvbufGrantedBytes: number;
+  rcvbufForced: boolean;
+  sentPackets: number;
+  packets: number;
+  lostPackets: number;
+  lossPercent: number;
+  rcvbufErrors: number;
+  socketDrops: number;
+  latencyP99Us: number;
+  peakQueueFraction: number;
+  backend: string;
+}
+
+export interface CompareVerdict {
+  /** Label of the smallest setting whose loss stayed at or below --max-loss, or null. */
+  winner: string | null;
+  /** One plain sentence per setting, e.g. "default 212992: 9.9 % lost, all of it receive-buffer overflow on this host". */
+  lines: string[];
+  /** Exact commands to apply the winning setting (sysctl -w lines and an /etc/sysctl.d file). */
+  fix: string[];
+}
+
+export interface CompareReport {
+  schemaVersion: number;
+  start: { role: 'compare'; settings: string[]; rmemMaxBytes: number | null; rmemDefaultBytes: number | null };
+  end: { role: 'compare'; settings: CompareSetting[]; verdict: CompareVerdict; maxLossPercent: number };
+}

@@ -1,0 +1,52 @@
+/**
+ * The compare verdict, pure: which buffer setting was loss-free, where each setting's loss
+ * happened (this socket's full buffer, per the kernel, or before it), and the commands that
+ * make the winner the host's setting.
+ */
+import type { CompareSetting, CompareVerdict } from './model.js';
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+export function settingName(s: CompareSetting, rmemDefault: number | null): string {
+  return s.rcvbufRequestedBytes === null ? `default ${rmemDefault ?? s.rcvbufGrantedBytes / 2}` : String(s.rcvbufRequestedBytes);
+}
+
+function where(s: CompareSetting): string {
+  if (s.socketDrops >= s.lostPackets) return 'all of it receive-buffer overflow on this host';
+  if (s.socketDrops === 0) return 'none of it at this host\'s socket: lost before reaching it';
+  return `${fmt(s.socketDrops)} of it receive-buffer overflow on this host, ${fmt(s.lostPackets - s.socketDrops)} lost before reaching it`;
+}
+
+export function compareVerdict(settings: CompareSetting[], maxLossPercent: number, rmemMax: number | null, rmemDefault: number | null): CompareVerdict {
+  const lines = settings.map((s) => {
+    const name = settingName(s, rmemDefault);
+    return s.lostPackets === 0 ? `${name}: 0 lost` : `${name}: ${Math.round(s.lossPercent * 10) / 10} % lost (${fmt(s.lostPackets)} of ${fmt(s.sentPackets)}), ${where(s)}`;
+  });
+  const ok = settings.filter((s) => s.lossPercent <= maxLossPercent).sort((a, b) => a.rcvbufGrantedBytes - b.rcvbufGrantedBytes);
+  const best = ok[0] ?? null;
+  if (best === null) {
+    const anyBeforeSocket = settings.some((s) => s.lostPackets > s.socketDrops);
+    lines.push(
+      anyBeforeSocket
+        ? 'no setting kept the loss within --max-loss, and some loss happened before this socket: a bigger buffer alone will not fix it'
+        : 'no setting kept the loss within --max-loss: try larger buffers (with --rcvbuf-force if they exceed net.core.rmem_max)',
+    );
+    return { winner: null, lines, fix: [] };
+  }
+  const winner = settingName(best, rmemDefault);
+  if (best.rcvbufRequestedBytes === null) {
+    lines.push(`the kernel default (${winner.replace('default ', '')} bytes) is enough for this traffic: nothing to change`);
+    return { winner, lines, fix: [] };
+  }
+  const bytes = best.rcvbufRequestedBytes;
+  lines.push(`smallest loss-free setting: ${fmt(bytes)} bytes requested (${fmt(best.rcvbufGrantedBytes)} granted)`);
+  if (rmemMax !== null && bytes > rmemMax) {
+    lines.push(`net.core.rmem_max is ${fmt(rmemMax)}: without raising it, an application asking for ${fmt(bytes)} gets ${fmt(rmemMax * 2)}`);
+  }
+  const fix = [
+    `sysctl -w net.core.rmem_max=${bytes}`,
+    `sysctl -w net.core.rmem_default=${bytes}`,
+    `printf 'net.core.rmem_max = ${bytes}\\nnet.core.rmem_default = ${bytes}\\n' > /etc/sysctl.d/90-mcastbench.conf`,
+  ];
+  return { winner, lines, fix };
+}
