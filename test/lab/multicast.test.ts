@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceiverRunReport, SenderRunReport } from '../../src/report/model.js';
 import { cliScenarioSkipReason, createLab, startReceiver, startSender, type Lab } from '../helpers/lab.js';
 
+const BIG_BUFFER = ['--rcvbuf', '8M', '--rcvbuf-force'];
+
 const skip = cliScenarioSkipReason();
 if (skip) console.warn(`[lab/multicast] skipped: ${skip}`);
 
@@ -27,8 +29,10 @@ describe.skipIf(skip !== null)('multicast across the bridge (real CLI)', () => {
   it(`ASM: h1 sends ${N} x ${SIZE} B to 239.77.1.1; members h2 and h3 get all of them, h4 (not joined) none`, async () => {
     const group = '239.77.1.1';
     const port = 5201;
-    const r2 = await startReceiver<ReceiverRunReport>(lab, 'h2', { port, group, args: ['--interface', 'eth0'] });
-    const r3 = await startReceiver<ReceiverRunReport>(lab, 'h3', { port, group });
+    // Membership is under test here, not buffers (rcvbuf-stall covers those): a forced 8 MiB
+    // buffer keeps a busy 2-core CI machine from overflowing the default one.
+    const r2 = await startReceiver<ReceiverRunReport>(lab, 'h2', { port, group, args: ['--interface', 'eth0', ...BIG_BUFFER] });
+    const r3 = await startReceiver<ReceiverRunReport>(lab, 'h3', { port, group, args: BIG_BUFFER });
     // h4: a socket bound to the port that never joins: the host drops the group's datagrams
     const r4 = await startReceiver<ReceiverRunReport>(lab, 'h4', { port, durationSec: 4, idleExitSec: null });
     const sender = startSender(lab, 'h1', {
@@ -78,7 +82,7 @@ describe.skipIf(skip !== null)('multicast across the bridge (real CLI)', () => {
   it(`SSM: h2 joins (h1, 232.1.1.1); h1 and h3 both send ${N}; h2 reports one stream, from h1, with ${N} packets`, async () => {
     const group = '232.1.1.1';
     const port = 5202;
-    const r2 = await startReceiver<ReceiverRunReport>(lab, 'h2', { port, group, source: lab.addr('h1') });
+    const r2 = await startReceiver<ReceiverRunReport>(lab, 'h2', { port, group, source: lab.addr('h1'), args: BIG_BUFFER });
     const fromH1 = startSender(lab, 'h1', { dest: group, port, count: N, sizeBytes: SIZE, rate: '2000pps' });
     const fromH3 = startSender(lab, 'h3', { dest: group, port, count: N, sizeBytes: SIZE, rate: '2000pps' });
     const [s1, s3] = await Promise.all([fromH1.json<SenderRunReport>(), fromH3.json<SenderRunReport>()]);
