@@ -20,8 +20,7 @@ const post = (m: ReceiverToMain): void => port.postMessage(m);
 async function main(): Promise<void> {
   await initHistograms();
   const { backend, reason } = await resolveBackend(cfg.backend);
-  let sock: ReceiverSocket;
-  sock = await backend.openReceiver({
+  const sock: ReceiverSocket = await backend.openReceiver({
     family: cfg.family,
     bind: cfg.bind,
     port: cfg.port,

@@ -62,7 +62,10 @@ describe('wire header', () => {
       const b = new Uint8Array(len);
       for (let j = 0; j < len; j++) b[j] = rnd();
       // Half of them start with our magic and version, to reach the check.
-      if (i % 2 === 0 && len >= 5) new DataView(b.buffer).setUint32(0, MAGIC), (b[4] = 1);
+      if (i % 2 === 0 && len >= 5) {
+        new DataView(b.buffer).setUint32(0, MAGIC);
+        b[4] = 1;
+      }
       expect(decodeHeader(new DataView(b.buffer), 0, len, h)).not.toBe(DecodeStatus.Ok);
     }
   });
