@@ -18,6 +18,7 @@ import * as igmp from './commands/igmp.js';
 import * as loopback from './commands/loopback.js';
 import * as receive from './commands/receive.js';
 import * as send from './commands/send.js';
+import * as snoopCheck from './commands/snoop-check.js';
 import { loadRealEngine, type CliIo, type CommandContext, type Engine } from './context.js';
 import { EPILOGUE } from './options.js';
 import { oneLine } from './output.js';
@@ -30,7 +31,7 @@ interface CommandModule {
 }
 
 /** Registered explicitly, in help order. */
-const COMMANDS: readonly CommandModule[] = [send, receive, loopback, compare, doctor, igmp];
+const COMMANDS: readonly CommandModule[] = [send, receive, loopback, compare, doctor, igmp, snoopCheck];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, maxLoss: 3, interrupted: 130 } as const;
 

@@ -1,0 +1,230 @@
+/**
+ * The probe and member roles of snoop-check (impure: sockets and timers; the verdicts are in
+ * verdict.ts). Each role decides on its own from what the datagrams carry (seq + 1 = packets the
+ * sender has sent so far, src/wire/header.ts), without a control channel.
+ */
+import dgram from 'node:dgram';
+import { decodeHeader, DecodeStatus, FLAG_END_OF_STREAM, newHeaderFields } from '../wire/header.js';
+import { nowSec, openCapture, type Capture } from './capture.js';
+import { localIPv4Addresses, localJoinState, type LocalJoinState } from './local.js';
+import { groupMac, IPPROTO_IGMP, IPPROTO_UDP, parseIgmp, parseIpv4, parseUdp } from './packet.js';
+import type { SnoopCheckVerdicts } from './render.js';
+import { leaveVerdict, membershipVerdict, querierVerdict, snoopingVerdict, type StreamGap } from './verdict.js';
+import { Watcher } from './watch.js';
+
+export interface SnoopConfig {
+  group: string;
+  port: number;
+  interface: string;
+  ifaddr: string;
+  durationSec: number;
+  leaveAfterSec: number | null;
+}
+
+export interface SnoopResult {
+  verdicts: SnoopCheckVerdicts;
+  counts: Record<string, number | null>;
+  capture: string;
+  local: LocalJoinState;
+}
+
+const UNKNOWN = { verdict: 'unknown' as const, explanation: 'not measured by this role' };
+const CONFIRM_SEC = 2;
+
+/** seq + 1 from a datagram of ours (for end of stream: the count itself), or null. */
+function sentSoFar(payload: Uint8Array, h = newHeaderFields()): { sent: number; end: boolean } | null {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (decodeHeader(view, 0, payload.byteLength, h) !== DecodeStatus.Ok) return null;
+  const end = (h.flags & FLAG_END_OF_STREAM) !== 0;
+  return { sent: end ? h.seq : h.seq + 1, end };
+}
+
+function sleep(ms: number, stop: { cancel?: () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    stop.cancel = () => {
+      clearTimeout(t);
+      resolve();
+    };
+  });
+}
+
+interface Tap {
+  capture: Capture | null;
+  reason: string | null;
+  watcher: Watcher;
+}
+
+/** AF_PACKET on the interface: IGMP into a Watcher, the group's UDP frames to onFrame. */
+function tap(cfg: SnoopConfig, t0: number, onFrame: (dst: string, payload: Uint8Array, at: number) => void): Tap {
+  const watcher = new Watcher(localIPv4Addresses());
+  const mac = groupMac(cfg.group);
+  const { capture, reason } = openCapture(cfg.interface, { promisc: true, mode: 'packet' }, (bytes, at) => {
+    const ip = parseIpv4(bytes);
+    if (ip === null || ip.fragment) return;
+    if (ip.protocol === IPPROTO_IGMP) {
+      const msg = parseIgmp(ip.payload);
+      if (msg !== null) watcher.feedIgmp(ip, msg, at - t0);
+      return;
+    }
+    if (ip.protocol !== IPPROTO_UDP || !/^2(2[4-9]|3\d)\./.test(ip.dst) || groupMac(ip.dst) !== mac) return;
+    const udp = parseUdp(ip.payload);
+    if (udp !== null && udp.dstPort === cfg.port) onFrame(ip.dst, udp.payload, at);
+  });
+  return { capture, reason, watcher };
+}
+
+function openMember(cfg: SnoopConfig, onDatagram: (msg: Buffer, at: number) => void): Promise<dgram.Socket> {
+  const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  s.on('message', (m) => onDatagram(m, nowSec()));
+  return new Promise((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(cfg.port, () => {
+      try {
+        s.addMembership(cfg.group, cfg.ifaddr);
+        resolve(s);
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }): Promise<SnoopResult> {
+  const t0 = nowSec();
+  let phase: 'probe' | 'confirm' = 'probe';
+  let groupFrames = 0;
+  let sentSeen: number | null = null;
+  let sameMacOtherFrames = 0;
+  const sameMac = new Set<string>();
+  const h = newHeaderFields();
+  const t = tap(cfg, t0, (dst, payload) => {
+    if (phase !== 'probe') return;
+    if (dst !== cfg.group) {
+      sameMacOtherFrames += 1;
+      sameMac.add(dst);
+      return;
+    }
+    groupFrames += 1;
+    const s = sentSoFar(payload, h);
+    if (s !== null) sentSeen = Math.max(sentSeen ?? 0, s.sent);
+  });
+  if (t.capture !== null) await sleep(cfg.durationSec * 1000, stop);
+  const watchedSec = Math.round((nowSec() - t0) * 10) / 10;
+  phase = 'confirm';
+  // Confirm the stream exists: join briefly and read how many the sender has sent by now.
+  const seen: Array<{ sent: number; at: number }> = [];
+  let sentInWindow: number | null = null;
+  if (t.capture !== null && groupFrames === 0) {
+    const sock = await openMember(cfg, (m, at) => {
+      const s = sentSoFar(m, h);
+      if (s !== null && !s.end) seen.push({ sent: s.sent, at });
+    });
+    const until = nowSec() + CONFIRM_SEC;
+    while (nowSec() < until && seen.length < 20) await sleep(50, {});
+    sock.close();
+    const a = seen[0];
+    const b = seen[seen.length - 1];
+    if (a !== undefined && b !== undefined) {
+      const rate = b.at > a.at ? (b.sent - a.sent) / (b.at - a.at) : null;
+      sentInWindow = rate !== null ? Math.round(Math.min(a.sent, rate * watchedSec)) : a.sent;
+    }
+  }
+  t.capture?.close();
+  const local = localJoinState(cfg.interface);
+  const sameMacGroups = [...new Set([...sameMac, ...local.groups.filter((g) => g !== cfg.group && groupMac(g) === groupMac(cfg.group))])];
+  const snooping = snoopingVerdict(
+    { groupFrames, senderSentSoFar: sentSeen, senderSentInWindow: sentInWindow, sameMacOtherFrames, sameMacGroups, watchedSec },
+    cfg.group,
+    t.reason,
+  );
+  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason);
+  return {
+    verdicts: { snooping, querier, membership: UNKNOWN, leaveLatencyMs: null },
+    counts: { groupFrames, senderSentSoFar: sentSeen, senderSentInWindow: sentInWindow, sameMacOtherFrames },
+    capture: t.capture?.source ?? `none (${t.reason})`,
+    local,
+  };
+}
+
+export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void }): Promise<SnoopResult> {
+  const t0 = nowSec();
+  let received = 0;
+  let lastAt: number | null = null;
+  let lastSent: number | null = null;
+  let ewma = 0.01;
+  let endSeen = false;
+  const gaps: StreamGap[] = [];
+  const threshold = (): number => Math.max(1, 5 * ewma);
+  let leaveAt: number | null = null;
+  let framesAfterLeave = 0;
+  let lastFrameAfterLeave: number | null = null;
+  const h = newHeaderFields();
+  const t = tap(cfg, t0, (dst, _p, at) => {
+    if (dst !== cfg.group || leaveAt === null || at < leaveAt) return;
+    framesAfterLeave += 1;
+    lastFrameAfterLeave = at;
+  });
+  const sock = await openMember(cfg, (m, at) => {
+    if (leaveAt !== null) return;
+    const s = sentSoFar(m, h);
+    if (s === null) return;
+    if (s.end) {
+      endSeen = true;
+      return;
+    }
+    if (lastAt !== null) {
+      const d = at - lastAt;
+      if (d > threshold()) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: round1(at - joinAt), missing: lastSent !== null ? s.sent - lastSent - 1 : null });
+      else ewma = 0.9 * ewma + 0.1 * d;
+    }
+    received += 1;
+    lastAt = at;
+    lastSent = Math.max(lastSent ?? 0, s.sent);
+  });
+  const joinAt = nowSec();
+  const endAt = joinAt + cfg.durationSec;
+  if (cfg.leaveAfterSec !== null && cfg.leaveAfterSec < cfg.durationSec) {
+    await sleep(cfg.leaveAfterSec * 1000, stop);
+    leaveAt = nowSec();
+    try {
+      sock.dropMembership(cfg.group, cfg.ifaddr);
+    } catch {
+      /* already gone */
+    }
+  }
+  const remaining = endAt - nowSec();
+  if (remaining > 0 && stop.cancel !== undefined) await sleep(remaining * 1000, stop);
+  else if (remaining > 0) await sleep(remaining * 1000, stop);
+  const finishedAt = nowSec();
+  sock.close();
+  t.capture?.close();
+  const windowEnd = leaveAt ?? finishedAt;
+  if (!endSeen && lastAt !== null && windowEnd - lastAt > threshold()) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: null, missing: null });
+  const membership = membershipVerdict(
+    { received, senderSentSoFar: lastSent, gaps, endOfStreamSeen: endSeen, windowSec: round1(windowEnd - joinAt) },
+    cfg.group,
+  );
+  const watchedSec = round1(finishedAt - t0);
+  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason);
+  let leave;
+  if (leaveAt !== null) {
+    if (t.capture === null) leave = undefined;
+    else
+      leave = leaveVerdict({
+        framesAfterLeave,
+        lastFrameAfterLeaveMs: lastFrameAfterLeave !== null ? (lastFrameAfterLeave - leaveAt) * 1000 : null,
+        observedAfterLeaveMs: (finishedAt - leaveAt) * 1000,
+      });
+  }
+  return {
+    verdicts: { snooping: UNKNOWN, querier, membership, leaveLatencyMs: leave?.leaveLatencyMs ?? null, ...(leave ? { leave } : {}) },
+    counts: { received, senderSentSoFar: lastSent, gaps: gaps.length, framesAfterLeave: leaveAt !== null ? framesAfterLeave : null },
+    capture: t.capture?.source ?? `none (${t.reason})`,
+    local: localJoinState(cfg.interface),
+  };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
