@@ -163,7 +163,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const maxForeign = 10;
   const tries = opts.quick ? 1 : 2;
   // Repeats are bounded in total so a busy box cannot stretch the bench far past ~10 minutes.
-  let repeatBudgetMs = opts.quick ? 0 : 90_000;
+  let repeatBudgetMs = opts.quick ? 0 : 60_000;
   const record = async (workload: string, tool: string, size: number | null, round: number, fn: () => Promise<RunResult>): Promise<RunResult | null> => {
     const label = `r${round} ${workload} ${tool}${size === null ? '' : ` ${size}B`}`;
     let best: { r: RunResult; foreign: number } | null = null;
