@@ -45,7 +45,7 @@ export function medianInterval(gaps: readonly number[]): number | null {
   if (gaps.length === 0) return null;
   const s = [...gaps].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return round3(s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2);
 }
 
 export class Watcher {
