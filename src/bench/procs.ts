@@ -274,14 +274,14 @@ export function foreignCpuPercent(a: Map<number, number>, b: Map<number, number>
   return sec > 0 ? (ticks / CLK_TCK / sec) * 100 : 0;
 }
 
-/** Waits (at most `maxMs`) for a 500 ms window in which other processes use < `maxPercent` of a core. */
+/** Waits (at most `maxMs`) for a 300 ms window in which other processes use < `maxPercent` of a core. */
 export async function waitForQuiet(exclude: ReadonlySet<number>, maxPercent: number, maxMs: number): Promise<number> {
   const end = performance.now() + maxMs;
   let last = 0;
   do {
     const a = cpuTicksByPid();
     const t = performance.now();
-    await sleep(500);
+    await sleep(300);
     last = foreignCpuPercent(a, cpuTicksByPid(), (performance.now() - t) / 1000, exclude);
     if (last < maxPercent) return last;
   } while (performance.now() < end);

@@ -36,8 +36,13 @@ function verdictRatio(id: string, description: string, a: Summary | null, b: Sum
     measured: r,
     unit: 'x',
     met: r === null ? null : r >= min,
-    note: r === null ? missing : `${fmtNum(a!.median)} / ${fmtNum(b!.median)}`,
+    note: r === null ? missing : `${fmtNum(a!.median)} / ${fmtNum(b!.median)}${overlap(a!, b!, min) ? '; the scaled ranges overlap: within run-to-run spread' : ''}`,
   };
+}
+
+/** Whether a's min..max range overlaps b's range scaled by `factor` (the verdict is within noise). */
+function overlap(a: Summary, b: Summary, factor: number): boolean {
+  return a.n > 1 && b.n > 1 && a.min <= b.max * factor && b.min * factor <= a.max;
 }
 
 function fmtNum(x: number): string {

@@ -92,7 +92,7 @@ function oneLine(s: string): string {
 }
 
 async function stopReceiver(p: Proc): Promise<void> {
-  await sleep(300);
+  await sleep(200);
   p.signal('SIGINT');
   await p.waitExit(10_000, 'SIGTERM');
 }
