@@ -148,7 +148,8 @@ export function parseIperf3Json(text: string): Iperf3Client {
 // ---------------------------------------------------------------- sockperf
 
 // sockperf colours some lines with ANSI escapes.
-const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const stripAnsi = (s: string): string => s.replace(ANSI, '');
 
 export interface SockperfTp {
   sentMessages: number | null;

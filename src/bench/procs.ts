@@ -232,7 +232,7 @@ export function commandExists(cmd: string): boolean {
 
 export function versionOf(cmd: string, args: readonly string[]): string | null {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 5000 });
-  const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
+  const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
   const line = text.split('\n').find((l) => /\d+\.\d+/.test(l));
   return line ? line.trim().slice(0, 120) : null;
 }
