@@ -117,6 +117,32 @@ function kernelDelta(before: Record<string, number> | null, after: Record<string
   return { out, drops, lossPercent: out > 0 ? (drops / out) * 100 : null };
 }
 
+/**
+ * Starts the receiving end for a tool and waits until it listens: every mcastbench sender goes
+ * to the same native receiver with a forced 32 MiB buffer (64 MiB granted); the peers to their
+ * own servers.
+ */
+async function startToolReceiver(ns: Namespace, tool: string, port: number, size: number, maxSec: number): Promise<Proc> {
+  if (tool.startsWith('mcastbench')) {
+    const p = mcbReceiver(ns, 'native', port, maxSec, '32M');
+    await startOrThrow(p, port, 'udp', 'mcastbench receive');
+    return p;
+  }
+  if (tool === 'iperf2') {
+    const p = ns.spawn(RCV_CPU, 'iperf', ['-s', '-u', '-l', String(size), '-p', String(port)]);
+    await startOrThrow(p, port, 'udp', 'iperf -s');
+    return p;
+  }
+  if (tool === 'iperf3') {
+    const p = ns.spawn(RCV_CPU, 'iperf3', ['-s', '-1', '-p', String(port)]);
+    await startOrThrow(p, port, 'tcp', 'iperf3 -s');
+    return p;
+  }
+  const p = ns.spawn(RCV_CPU, 'sockperf', ['sr', '-i', '127.0.0.1', '-p', String(port)]);
+  await startOrThrow(p, port, 'udp', 'sockperf sr');
+  return p;
+}
+
 // ------------------------------------------------------------------ maximum send rate
 
 export type MaxTool = 'mcastbench-native' | 'mcastbench-dgram' | 'mcastbench-native-gso' | 'iperf2' | 'iperf3' | 'sockperf';
@@ -124,21 +150,7 @@ export type MaxTool = 'mcastbench-native' | 'mcastbench-dgram' | 'mcastbench-nat
 export async function maxRate(ns: Namespace, tool: MaxTool, size: number, durSec: number): Promise<RunResult> {
   const port = freshPort();
   const notes: string[] = [];
-  let receiver: Proc;
-  if (tool.startsWith('mcastbench')) {
-    // Same receiver for every mcastbench sender: native, forced 32 MiB (granted 64 MiB).
-    receiver = mcbReceiver(ns, 'native', port, durSec + 30, '32M');
-    await startOrThrow(receiver, port, 'udp', 'mcastbench receive');
-  } else if (tool === 'iperf2') {
-    receiver = ns.spawn(RCV_CPU, 'iperf', ['-s', '-u', '-l', String(size), '-p', String(port)]);
-    await startOrThrow(receiver, port, 'udp', 'iperf -s');
-  } else if (tool === 'iperf3') {
-    receiver = ns.spawn(RCV_CPU, 'iperf3', ['-s', '-1', '-p', String(port)]);
-    await startOrThrow(receiver, port, 'tcp', 'iperf3 -s');
-  } else {
-    receiver = ns.spawn(RCV_CPU, 'sockperf', ['sr', '-i', '127.0.0.1', '-p', String(port)]);
-    await startOrThrow(receiver, port, 'udp', 'sockperf sr');
-  }
+  const receiver = await startToolReceiver(ns, tool, port, size, durSec + 30);
   try {
     const before = udpCounters(ns.anchorPid);
     let sender: Proc;
@@ -283,19 +295,7 @@ export async function pacing(ns: Namespace, tool: PaceTool, durSec: number): Pro
   let receiver: Proc | null = null;
   let tcpdump: Proc | null = null;
   try {
-    if (tool.startsWith('mcastbench')) {
-      receiver = mcbReceiver(ns, 'native', port, durSec + 30, '32M');
-      await startOrThrow(receiver, port, 'udp', 'mcastbench receive');
-    } else if (tool === 'iperf2') {
-      receiver = ns.spawn(RCV_CPU, 'iperf', ['-s', '-u', '-l', String(PACE_SIZE), '-p', String(port)]);
-      await startOrThrow(receiver, port, 'udp', 'iperf -s');
-    } else if (tool === 'iperf3') {
-      receiver = ns.spawn(RCV_CPU, 'iperf3', ['-s', '-1', '-p', String(port)]);
-      await startOrThrow(receiver, port, 'tcp', 'iperf3 -s');
-    } else {
-      receiver = ns.spawn(RCV_CPU, 'sockperf', ['sr', '-i', '127.0.0.1', '-p', String(port)]);
-      await startOrThrow(receiver, port, 'udp', 'sockperf sr');
-    }
+    receiver = await startToolReceiver(ns, tool, port, PACE_SIZE, durSec + 30);
     // 'greater 1000' keeps the data datagrams (1470 B payload) and drops control/end markers.
     // Each datagram is captured once on lo (the packet socket skips the looped-back copy).
     tcpdump = ns.spawn(RCV_CPU, 'tcpdump', ['-i', 'lo', '-nn', '-s', '96', '-B', '16384', '--time-stamp-precision=nano', '-U', '-Z', 'root', '-w', pcapFile, `udp and dst port ${port} and greater 1000`]);
