@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initHistograms } from '../stats/histograms.js';
 import { ReceiveLoop } from './receive-loop.js';
 import { realtimeUs } from './clock.js';
-import { resolveBackend } from './backend.js';
+import { selectBackend } from '../transport/select.js';
 import { ZERO_SNMP, diffSnmp, readUdpSnmp, readUdpSocket, socketInode, type UdpSnmp } from '../kernel/proc-net.js';
 import type { KernelSnapshot, MainToReceiver, ReceiverSnapshot, ReceiverToMain, ReceiverWorkerData } from './messages.js';
 import type { DatagramHandler, ReceiverSocket } from '../transport/types.js';
@@ -19,7 +19,7 @@ const post = (m: ReceiverToMain): void => port.postMessage(m);
 
 async function main(): Promise<void> {
   await initHistograms();
-  const { backend, reason } = await resolveBackend(cfg.backend);
+  const { backend, reason } = await selectBackend(cfg.backend);
   const sock: ReceiverSocket = await backend.openReceiver({
     family: cfg.family,
     bind: cfg.bind,

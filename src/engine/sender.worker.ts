@@ -10,7 +10,7 @@ import { nativeClock } from './native-clock.js';
 import { NativeAddonError } from '../errors.js';
 import { loadNative } from '../transport/native-loader.js';
 import { runSendLoop } from './send-loop.js';
-import { resolveBackend } from './backend.js';
+import { selectBackend } from '../transport/select.js';
 import { CTRL_STOP, type MainToSender, type SenderToMain, type SenderWorkerData } from './messages.js';
 
 const port = parentPort!;
@@ -21,7 +21,7 @@ const post = (m: SenderToMain): void => port.postMessage(m);
 
 async function main(): Promise<void> {
   await initHistograms();
-  const { backend, reason } = await resolveBackend(cfg.backend);
+  const { backend, reason } = await selectBackend(cfg.backend);
   const sock = await backend.openSender({
     family: cfg.family,
     dest: cfg.dest,

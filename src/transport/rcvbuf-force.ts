@@ -7,23 +7,12 @@
  * Either way the granted size is read back by the caller and reported with the method used.
  */
 import { spawnSync } from 'node:child_process';
+import { forceRcvbuf as forceViaAddon, loadNative } from './native-loader.js';
 
 export type ForceResult = { ok: true; method: string } | { ok: false; reason: string };
 
 const SOL_SOCKET = 1;
 const SO_RCVBUFFORCE = 33;
-
-async function viaNative(fd: number, bytes: number): Promise<ForceResult | null> {
-  const loader = './native-loader.js';
-  try {
-    const mod = (await import(loader)) as { forceRcvbuf?: (fd: number, bytes: number) => ForceResult };
-    if (typeof mod.forceRcvbuf !== 'function') return null;
-    const r = mod.forceRcvbuf(fd, bytes);
-    return r.ok ? r : r.reason.includes('not built') || r.reason.includes('not loaded') ? null : r;
-  } catch {
-    return null;
-  }
-}
 
 function viaPython(fd: number, bytes: number): ForceResult {
   const code =
@@ -40,5 +29,5 @@ function viaPython(fd: number, bytes: number): ForceResult {
 
 export async function forceRcvbuf(fd: number, bytes: number): Promise<ForceResult> {
   if (fd < 0) return { ok: false, reason: 'the socket has no file descriptor' };
-  return (await viaNative(fd, bytes)) ?? viaPython(fd, bytes);
+  return loadNative().addon !== null ? forceViaAddon(fd, bytes) : viaPython(fd, bytes);
 }
