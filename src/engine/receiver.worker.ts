@@ -39,8 +39,10 @@ async function main(): Promise<void> {
   // Receive-queue occupancy, sampled every 20 ms: SO_MEMINFO through the addon, else the
   // socket's rx_queue column in /proc/net/udp. The peak since the last snapshot is reported.
   let peakQueue = 0;
+  const queueBytes = (): number =>
+    typeof sock.rxQueueBytes === 'function' ? sock.rxQueueBytes() : (readUdpSocket(cfg.family, inode)?.rxQueueBytes ?? 0);
   const sampleQueue = (): void => {
-    const q = typeof sock.rxQueueBytes === 'function' ? sock.rxQueueBytes() : (readUdpSocket(cfg.family, inode)?.rxQueueBytes ?? 0);
+    const q = queueBytes();
     if (q > peakQueue) peakQueue = q;
   };
   const kernel = (): KernelSnapshot => {
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
 
   const timers: NodeJS.Timeout[] = [];
   timers.push(setInterval(sampleQueue, 20));
-  if (cfg.pauseSec !== null && cfg.pauseEverySec !== null) timers.push(schedulePauses(sock, loop, cfg.pauseSec, cfg.pauseEverySec));
+  const pauser = { paused: false };
+  if (cfg.pauseSec !== null && cfg.pauseEverySec !== null) timers.push(schedulePauses(sock, loop, cfg.pauseSec, cfg.pauseEverySec, pauser));
   if (cfg.output.intervalSec > 0) {
     timers.push(
       setInterval(() => {
@@ -107,15 +110,35 @@ async function main(): Promise<void> {
     }, 50),
   );
 
+  let stopping = false;
   port.on('message', (m: MainToReceiver) => {
-    if (m.type !== 'stop') return;
+    if (m.type !== 'stop' || stopping) return;
+    stopping = true;
     for (const t of timers) clearInterval(t);
-    // Final kernel read before closing: the socket's drops column disappears with the socket.
-    const final = snapshot(true);
-    post({ type: 'final', snapshot: final });
-    loop.destroy();
-    void sock.close().then(() => port.close());
+    void drainQueue(sock, queueBytes, () => pauser.paused).then(() => {
+      // Final kernel read before closing: the socket's drops column disappears with the socket.
+      const final = snapshot(true);
+      post({ type: 'final', snapshot: final });
+      loop.destroy();
+      void sock.close().then(() => port.close());
+    });
   });
+}
+
+/** Longest a stop waits for the kernel's queue to empty before the final count. */
+const DRAIN_LIMIT_MS = 1000;
+
+/**
+ * Reads what the kernel already accepted before the final count. Without this, a receiver
+ * stopped while behind (a duration or Ctrl-C ending a maximum-rate run) leaves datagrams queued:
+ * they are neither received nor known lost, and drops among them look unexplained. A paused
+ * (slow-receiver) socket is not drained: the user asked it not to read.
+ */
+async function drainQueue(sock: ReceiverSocket, queueBytes: () => number, paused: () => boolean): Promise<void> {
+  const until = performance.now() + DRAIN_LIMIT_MS;
+  while (!paused() && performance.now() < until && queueBytes() > 0) {
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 /** A consumer that burns `workUs` of CPU per datagram after counting it. */
@@ -132,7 +155,7 @@ function slowHandler(loop: ReceiveLoop, workUs: number): DatagramHandler {
  * Stops reading for pauseSec in every pauseEverySec, counted from the first datagram: reading
  * for (every - pause), then paused, and again. The kernel keeps queueing, then drops.
  */
-function schedulePauses(sock: ReceiverSocket, loop: ReceiveLoop, pauseSec: number, everySec: number): NodeJS.Timeout {
+function schedulePauses(sock: ReceiverSocket, loop: ReceiveLoop, pauseSec: number, everySec: number, state: { paused: boolean }): NodeJS.Timeout {
   let nextPauseUs = NaN;
   return setInterval(() => {
     if (loop.streamCount === 0) return;
@@ -141,7 +164,11 @@ function schedulePauses(sock: ReceiverSocket, loop: ReceiveLoop, pauseSec: numbe
     if (now < nextPauseUs) return;
     nextPauseUs += everySec * 1e6;
     sock.pause();
-    setTimeout(() => sock.resume(), pauseSec * 1000);
+    state.paused = true;
+    setTimeout(() => {
+      state.paused = false;
+      sock.resume();
+    }, pauseSec * 1000);
   }, 5);
 }
 

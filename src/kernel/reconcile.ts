@@ -8,7 +8,7 @@ import type { Reconciliation } from '../report/model.js';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-export function reconcile(lostPackets: number, socketDrops: number, rcvbufErrors: number): Reconciliation {
+export function reconcile(lostPackets: number, socketDrops: number, rcvbufErrors: number, unreadQueueBytes = 0): Reconciliation {
   const droppedBySocket = Math.min(lostPackets, socketDrops);
   const lostBeforeSocket = lostPackets - droppedBySocket;
   const unexplainedSocketDrops = socketDrops - droppedBySocket;
@@ -22,6 +22,10 @@ export function reconcile(lostPackets: number, socketDrops: number, rcvbufErrors
   }
   if (unexplainedSocketDrops > 0) {
     words += `; the socket also dropped ${fmt(unexplainedSocketDrops)} datagrams that were not part of a counted stream (foreign traffic, or datagrams whose loss was not yet known)`;
+  }
+  if (unreadQueueBytes > 0) {
+    // Only when the stop could not drain the queue (a paused receiver, or still behind after 1 s).
+    words += `; ${fmt(unreadQueueBytes)} bytes were still queued unread when the receiver stopped: those datagrams, and any drops behind them, are in no count above`;
   }
   if (rcvbufErrors > socketDrops) {
     words += `; RcvbufErrors for this namespace rose by ${fmt(rcvbufErrors)}, more than this socket's drops: other sockets here are overflowing too`;

@@ -270,7 +270,7 @@ export class ReceiverAggregator {
       streams,
       kernel,
       socket: this.socket,
-      reconciliation: reconcile(lost, kernel.socketDrops, kernel.rcvbufErrors),
+      reconciliation: reconcile(lost, kernel.socketDrops, kernel.rcvbufErrors, kernel.rxQueueBytes),
       clockNote: this.clockNote(streams),
       maxLossPercent: maxLoss,
       maxLossExceeded: maxLoss !== null && total.lossPercent > maxLoss,

@@ -54,5 +54,7 @@ describe('reconciliation', () => {
   it('says so when the socket dropped more than was lost or others overflow', () => {
     expect(reconcile(0, 5, 5).words).toContain('not part of a counted stream');
     expect(reconcile(10, 10, 50).words).toContain('other sockets here');
+    expect(reconcile(10, 10, 10).words).not.toContain('still queued');
+    expect(reconcile(10, 10, 10, 4608).words).toContain('4,608 bytes were still queued unread');
   });
 });
