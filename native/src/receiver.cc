@@ -2,8 +2,14 @@
 // batches written into JS-owned buffers, then ONE JS callback per batch (never per datagram).
 // uv_poll beat a recv thread + threadsafe function on 2 vCPUs (docs/native.md §3.3).
 //
+// Truncating mode (UDP receivers): only the first slotBytes of each datagram are copied and
+// meta[0] is the full length (MSG_TRUNC). The kernel still verifies the UDP checksum over the
+// whole datagram before delivering a truncated read (udp_recvmsg), and the rest of the payload
+// is never copied: at 1470 B that copy, of data the receiver never looks at, cost more than the
+// rest of the receive path.
+//
 // Record layout, per slot i (the JS side reads these after each callback(count)):
-//   payload  slab[i*slotBytes .. +len)
+//   payload  slab[i*slotBytes .. +min(len, slotBytes))
 //   meta     Float64 x 8 at meta[i*8]: len, msg_flags, ss_family, port (ifindex for AF_PACKET),
 //            tv_sec, tv_nsec (SCM_TIMESTAMPNS, CLOCK_REALTIME; NaN when absent),
 //            rxq_ovfl (cumulative sk_drops from SO_RXQ_OVFL; -1 when absent), IPv6 scope id
@@ -50,6 +56,8 @@ class Receiver : public Napi::ObjectWrap<Receiver>, public Poller {
     Napi::Float64Array meta = info[3].As<Napi::Float64Array>();
     Napi::Uint8Array addrs = ArgBytes(info, 4, fn, "addrs");
     Napi::Function cb = ArgFunction(info, 5, fn, "callback");
+    // Optional: truncate each datagram to slotBytes and report its full length (MSG_TRUNC).
+    if (info.Length() > 6 && !info[6].IsUndefined()) truncate_ = ArgBool(info, 6, fn, "truncate");
     slots_ = slab.ByteLength() / slotBytes_;
     if (slots_ < 1 || slots_ > 1024) ThrowType(info.Env(), "Receiver: slab must hold 1..1024 slots of slotBytes");
     if (meta.ElementLength() < slots_ * kMetaFields) ThrowType(info.Env(), "Receiver: meta must hold 8 doubles per slot");
@@ -158,7 +166,8 @@ class Receiver : public Napi::ObjectWrap<Receiver>, public Poller {
     double* r = meta_ + i * kMetaFields;
     uint8_t* a = addrs_ + i * kAddrBytes;
     const sockaddr_storage& ss = names_[i];
-    r[0] = static_cast<double>(m.msg_len > slotBytes_ ? slotBytes_ : m.msg_len);
+    // With MSG_TRUNC, msg_len is the datagram's real length (udp(7)); only slotBytes were copied.
+    r[0] = static_cast<double>(truncate_ || m.msg_len <= slotBytes_ ? m.msg_len : slotBytes_);
     r[1] = static_cast<double>(m.msg_hdr.msg_flags);
     r[2] = static_cast<double>(m.msg_hdr.msg_namelen > 0 ? ss.ss_family : 0);
     r[3] = 0;
@@ -207,7 +216,7 @@ class Receiver : public Napi::ObjectWrap<Receiver>, public Poller {
         h.msg_controllen = kCtrlBytes;
         h.msg_flags = 0;
       }
-      int n = recvmmsg(fd_, msgs_.data(), static_cast<unsigned>(slots_), MSG_DONTWAIT, nullptr);
+      int n = recvmmsg(fd_, msgs_.data(), static_cast<unsigned>(slots_), truncate_ ? MSG_DONTWAIT | MSG_TRUNC : MSG_DONTWAIT, nullptr);
       syscalls_++;
       if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
@@ -236,6 +245,7 @@ class Receiver : public Napi::ObjectWrap<Receiver>, public Poller {
   double* meta_ = nullptr;
   uint8_t* addrs_ = nullptr;
   size_t slotBytes_ = 0;
+  bool truncate_ = false;
   size_t slots_ = 0;
   Napi::Reference<Napi::Uint8Array> slabRef_, addrsRef_;
   Napi::Reference<Napi::Float64Array> metaRef_;

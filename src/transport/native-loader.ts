@@ -85,6 +85,8 @@ export interface NativeAddon {
     meta: Float64Array,
     addrs: Uint8Array,
     onBatch: (count: number) => void,
+    /** Copy only slotBytes of each datagram and report its full length (MSG_TRUNC). */
+    truncate?: boolean,
   ) => NativeReceiver;
   /** Bytes sent, or -errno for a transient refusal (EAGAIN, ENOBUFS, ECONNREFUSED, ...). */
   send(fd: number, buf: Uint8Array, length: number): number;
