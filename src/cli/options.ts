@@ -55,6 +55,8 @@ export const OPTIONS = {
   json: { ...bool, alias: 'J', describe: 'Print one JSON document at the end (stdout); no live lines' },
   'json-stream': { ...bool, describe: 'Print one JSON event per line (start, interval, warning, end, error)' },
   backend: { ...str, describe: 'Socket backend: auto, dgram (node:dgram) or native (recvmmsg, kernel timestamps)', defaultDescription: DEFAULTS.backend },
+  repeat: { ...str, describe: `Send the same traffic this many times (${LIMITS.repeat.min}-${LIMITS.repeat.max}), a new session each run: one run per setting of a compare receiver (receive --rcvbuf a,b)` },
+  gap: { ...str, describe: `Silence between --repeat runs (${LIMITS.gapSec.min}-${LIMITS.gapSec.max} s), e.g. 2s; a compare receiver needs about 1 s to reopen`, defaultDescription: `${DEFAULTS.repeatGapSec}s` },
 } as const satisfies Record<string, Options>;
 
 /** Shown under every command's help too: the two unit systems and the exit codes. */

@@ -1,4 +1,6 @@
 /** Result model of `mcastbench compare`: one row per receive-buffer setting, then a verdict. */
+import type { StopReason } from '../report/model.js';
+
 export interface CompareSetting {
   /** As given: "default" or a size in bytes. */
   label: string;
@@ -14,6 +16,12 @@ export interface CompareSetting {
   latencyP99Us: number;
   peakQueueFraction: number;
   backend: string;
+  /** The sender session this setting measured (null: no datagram arrived). */
+  sessionId: string | null;
+  /** Two-node: datagrams of other sender sessions that arrived while this setting ran, ignored. */
+  otherSessionPackets: number;
+  /** Why this setting's run ended ('senders-done' on loopback, 'end-of-session' between two nodes). */
+  stoppedBy: StopReason;
 }
 
 export interface CompareVerdict {
@@ -25,8 +33,14 @@ export interface CompareVerdict {
   fix: string[];
 }
 
+/**
+ * How the settings ran: 'loopback' (compare: sender and receiver in this process) or
+ * 'two-node' (receive --rcvbuf a,b,...: one remote sender session per setting).
+ */
+export type CompareMode = 'loopback' | 'two-node';
+
 export interface CompareReport {
   schemaVersion: number;
-  start: { role: 'compare'; settings: string[]; rmemMaxBytes: number | null; rmemDefaultBytes: number | null };
+  start: { role: 'compare'; mode: CompareMode; settings: string[]; rmemMaxBytes: number | null; rmemDefaultBytes: number | null };
   end: { role: 'compare'; settings: CompareSetting[]; verdict: CompareVerdict; maxLossPercent: number };
 }

@@ -1,56 +1,65 @@
 /**
- * `compare` on one host: the same loopback traffic once per receive-buffer setting, one after
- * the other (never in parallel: they would share CPU and skew each other).
+ * The compare runner, whatever produces the traffic: one run per receive-buffer setting, one
+ * after the other (never in parallel: they would share CPU and skew each other), each turned
+ * into a row, then the verdict. Loopback (loopback-steps.ts) and two-node (two-node-steps.ts)
+ * differ only in how a setting's run starts.
  */
-import { runLoopback } from '../engine/loopback-run.js';
 import { readSysctlInt } from '../kernel/proc-net.js';
-import { SCHEMA_VERSION, type StopReason } from '../report/model.js';
+import { SCHEMA_VERSION, type ReceiverEnd, type StopReason } from '../report/model.js';
 import { compareVerdict } from './verdict.js';
-import type { ReceiverConfig, SenderConfig } from '../config/types.js';
 import type { RunHandle } from '../engine/api.js';
-import type { CompareReport, CompareSetting } from './model.js';
+import type { CompareMode, CompareReport, CompareSetting } from './model.js';
 
-export interface CompareRun {
+/** One setting's run. */
+export interface CompareStep {
   label: string;
-  sender: SenderConfig;
-  receiver: ReceiverConfig;
+  /** Starts the run; `done` holds the rows of the settings measured before this one. */
+  start(done: readonly CompareSetting[]): RunHandle<CompareSetting>;
 }
 
-export function runCompare(runs: CompareRun[], maxLossPercent: number, onSetting?: (s: CompareSetting) => void): RunHandle<CompareReport> {
+/** A row from a receiver's end and what the sender says it sent. */
+export function settingOf(label: string, e: ReceiverEnd, sentPackets: number, sessionId: string | null): CompareSetting {
+  return {
+    label,
+    rcvbufRequestedBytes: e.socket.rcvbufRequestedBytes,
+    rcvbufGrantedBytes: e.socket.rcvbufGrantedBytes,
+    rcvbufForced: e.socket.rcvbufForced,
+    sentPackets,
+    packets: e.total.packets,
+    lostPackets: e.total.lostPackets,
+    lossPercent: e.total.lossPercent,
+    rcvbufErrors: e.kernel.rcvbufErrors,
+    socketDrops: e.kernel.socketDrops,
+    latencyP99Us: e.total.latencyUs.p99,
+    peakQueueFraction: e.kernel.peakQueueFraction,
+    backend: e.socket.backend,
+    sessionId,
+    otherSessionPackets: e.total.otherSessionPackets,
+    stoppedBy: e.stoppedBy,
+  };
+}
+
+export function runCompare(mode: CompareMode, steps: CompareStep[], maxLossPercent: number, onSetting?: (s: CompareSetting) => void): RunHandle<CompareReport> {
   let current: RunHandle<unknown> | null = null;
   let stopped: StopReason | null = null;
   const result = (async (): Promise<CompareReport> => {
     const settings: CompareSetting[] = [];
-    for (const run of runs) {
+    for (const step of steps) {
       if (stopped !== null) break;
-      const h = runLoopback(run.sender, run.receiver, {});
+      const h = step.start(settings);
       current = h;
-      const rep = await h.result;
-      const e = rep.end;
-      const s: CompareSetting = {
-        label: run.label,
-        rcvbufRequestedBytes: e.socket.rcvbufRequestedBytes,
-        rcvbufGrantedBytes: e.socket.rcvbufGrantedBytes,
-        rcvbufForced: e.socket.rcvbufForced,
-        sentPackets: e.sender.total.packets,
-        packets: e.total.packets,
-        lostPackets: e.total.lostPackets,
-        lossPercent: e.total.lossPercent,
-        rcvbufErrors: e.kernel.rcvbufErrors,
-        socketDrops: e.kernel.socketDrops,
-        latencyP99Us: e.total.latencyUs.p99,
-        peakQueueFraction: e.kernel.peakQueueFraction,
-        backend: e.socket.backend,
-      };
+      const s = await h.result;
+      current = null;
       settings.push(s);
       onSetting?.(s);
     }
     const rmemMax = readSysctlInt('net/core/rmem_max');
     const rmemDefault = readSysctlInt('net/core/rmem_default');
+    const notRun = steps.slice(settings.length).map((s) => s.label);
     return {
       schemaVersion: SCHEMA_VERSION,
-      start: { role: 'compare', settings: runs.map((r) => r.label), rmemMaxBytes: rmemMax, rmemDefaultBytes: rmemDefault },
-      end: { role: 'compare', settings, verdict: compareVerdict(settings, maxLossPercent, rmemMax, rmemDefault), maxLossPercent },
+      start: { role: 'compare', mode, settings: steps.map((r) => r.label), rmemMaxBytes: rmemMax, rmemDefaultBytes: rmemDefault },
+      end: { role: 'compare', settings, verdict: compareVerdict(settings, maxLossPercent, rmemMax, rmemDefault, notRun), maxLossPercent },
     };
   })();
   return {

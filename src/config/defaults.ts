@@ -26,6 +26,8 @@ export const DEFAULTS = {
     destV4: '127.0.0.1',
     destV6: '::1',
   },
+  /** send --repeat: silence between runs, enough for a compare receiver to reopen (~0.5 s). */
+  repeatGapSec: 2,
 } as const;
 
 /** Ranges, shown in help and in errors. */
@@ -45,6 +47,10 @@ export const LIMITS = {
   maxLossPercent: { min: 0, max: 100 },
   pauseSec: { min: 0.001, max: 3600 },
   workUs: { min: 0, max: 100_000 },
+  repeat: { min: 1, max: 1000 },
+  gapSec: { min: 0, max: 3600 },
+  /** receive/compare --rcvbuf lists: settings per run. */
+  rcvbufSettings: { min: 1, max: 16 },
   /** Bursts further apart than this are a typo, not a test (e.g. --rate 1 with 1470-byte datagrams). */
   maxBurstIntervalSec: 3600,
   /** UDP payload limits: 65535 - IP header (20, v4 only: IPv6's 40 is outside the length field) - UDP 8. */

@@ -22,6 +22,8 @@ export interface SenderWorkerData {
 export interface ReceiverWorkerData {
   version: number;
   config: ReceiverConfig;
+  /** One-session mode (a compare receiver), or null: every session is counted. */
+  session: { excludeSessionIds: string[] } | null;
 }
 
 export interface SocketReady {
@@ -112,6 +114,8 @@ export interface ReceiverSnapshot {
   streams: StreamSnapshot[];
   foreign: number;
   invalid: number;
+  /** One-session mode: datagrams of other sessions, ignored. */
+  otherSession: number;
   /** Cumulative since the receiver was ready. */
   kernel: KernelSnapshot;
 }
@@ -121,6 +125,8 @@ export type ReceiverToMain =
   | { type: 'interval'; snapshot: ReceiverSnapshot }
   | { type: 'ended' }
   | { type: 'idle' }
+  /** One-session mode: the session's end of stream arrived on every stream, plus a grace. */
+  | { type: 'session-ended' }
   | { type: 'final'; snapshot: ReceiverSnapshot }
   | { type: 'error'; code: string; message: string };
 

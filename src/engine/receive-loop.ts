@@ -4,6 +4,11 @@
  * datagram (streams and their histograms are created once, on a stream's first datagram).
  * Anything a peer sends is accepted: foreign bytes are counted in `foreign`, implausible
  * headers in `invalid`, and neither touches any stream's counts.
+ *
+ * In one-session mode (a compare receiver: one buffer setting per sender session) the loop
+ * locks onto the first session it sees that is not excluded (sessions already measured, whose
+ * trailing end-of-stream copies may still arrive), and counts every other session's datagrams
+ * in `otherSession` only: a next session starting early never leaks into this one's counts.
  */
 import { DecodeStatus, FLAG_END_OF_STREAM, HEADER_BYTES, decodeHeader, newHeaderFields, sendTimeUs, sessionIdHex } from '../wire/header.js';
 import { SeqResult, SequenceTracker } from '../stats/sequence.js';
@@ -51,9 +56,16 @@ function takeEncoded(h: Histogram | null): string {
   return s;
 }
 
+/** One-session mode: which sessions may not be locked onto (hex ids, as in the report). */
+export interface SessionFilter {
+  excludeSessionIds: readonly string[];
+}
+
 export class ReceiveLoop {
   foreign = 0;
   invalid = 0;
+  /** One-session mode: datagrams of sessions other than the locked one (ignored otherwise). */
+  otherSession = 0;
   lastDatagramUs = NaN;
   private readonly scratch = new Uint8Array(HEADER_BYTES);
   private readonly view = new DataView(this.scratch.buffer);
@@ -62,11 +74,34 @@ export class ReceiveLoop {
   private readonly streams: StreamState[] = [];
   private last: StreamState | null = null;
   private endedCount = 0;
+  private readonly oneSession: boolean;
+  /** Excluded sessions as [hi, lo] pairs: compared as numbers, no string per datagram. */
+  private readonly excluded: Array<[number, number]>;
+  private lockedHi = -1;
+  private lockedLo = -1;
 
   constructor(
     private readonly countFrom: 'zero' | 'first',
     private readonly joinedAtUs: number,
-  ) {}
+    session: SessionFilter | null = null,
+  ) {
+    this.oneSession = session !== null;
+    this.excluded = (session?.excludeSessionIds ?? []).map((id) => [parseInt(id.slice(0, 8), 16), parseInt(id.slice(8, 16), 16)]);
+  }
+
+  /** One-session mode: the locked session's id, or null before its first datagram. */
+  get sessionId(): string | null {
+    return this.lockedHi < 0 ? null : sessionIdHex(this.lockedHi, this.lockedLo);
+  }
+
+  /**
+   * One-session mode: the locked session is over when every stream of it has sent its end of
+   * stream and none of its datagrams arrived for `graceUs` (reordered tail datagrams and the
+   * end-of-stream copies, sent 5 ms apart, land within that).
+   */
+  sessionEnded(nowUs: number, graceUs: number): boolean {
+    return this.oneSession && this.allEnded && nowUs - this.lastDatagramUs >= graceUs;
+  }
 
   get streamCount(): number {
     return this.streams.length;
@@ -95,6 +130,10 @@ export class ReceiveLoop {
     const h = this.h;
     if (decodeHeader(this.view, 0, length, h) !== DecodeStatus.Ok) {
       this.foreign++;
+      return;
+    }
+    if (this.oneSession && !this.ofLockedSession(h.sessionHi, h.sessionLo)) {
+      this.otherSession++;
       return;
     }
     const st = this.lookup(h.sessionHi, h.sessionLo, h.streamId, sourceAddress, sourcePort);
@@ -137,6 +176,15 @@ export class ReceiveLoop {
       if (b >= 0) (st.kernelToApp ??= createHistogram()).recordValue(Math.round(b));
     }
   };
+
+  /** Locks onto the first session that is not excluded; true for that session's datagrams. */
+  private ofLockedSession(hi: number, lo: number): boolean {
+    if (this.lockedHi >= 0) return this.lockedHi === hi && this.lockedLo === lo;
+    for (const [xHi, xLo] of this.excluded) if (xHi === hi && xLo === lo) return false;
+    this.lockedHi = hi;
+    this.lockedLo = lo;
+    return true;
+  }
 
   private lookup(hi: number, lo: number, id: number, addr: string, port: number): StreamState | null {
     const last = this.last;

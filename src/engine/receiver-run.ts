@@ -1,6 +1,7 @@
 /**
  * Runs one receiver: starts the receiver worker, turns its snapshots into interval reports
- * (hooks) and, when stopped (duration, idle-exit, signal), into the final report.
+ * (hooks) and, when stopped (duration, idle-exit, signal, or in one-session mode the end of
+ * that session), into the final report.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -19,10 +20,15 @@ export const VERSION: string = (createRequire(import.meta.url)('../../package.js
 export interface ReceiverInternals {
   onReady?(ready: ReceiverReady): void;
   onEnded?(): void;
+  /**
+   * One-session mode (compare between two nodes): count only the first sender session seen
+   * that is not excluded, and stop with 'end-of-session' once it has ended.
+   */
+  session?: { excludeSessionIds: string[] };
 }
 
 export function runReceiver(cfg: ReceiverConfig, hooks: RunHooks = {}, internals: ReceiverInternals = {}): RunHandle<ReceiverRunReport> {
-  const workerData: ReceiverWorkerData = { version: MESSAGE_VERSION, config: cfg };
+  const workerData: ReceiverWorkerData = { version: MESSAGE_VERSION, config: cfg, session: internals.session ?? null };
   const worker = new Worker(workerUrl('receiver'), { workerData });
   let stopReason: StopReason | null = null;
   let ready = false;
@@ -90,6 +96,9 @@ export function runReceiver(cfg: ReceiverConfig, hooks: RunHooks = {}, internals
           break;
         case 'idle':
           stop('idle-exit');
+          break;
+        case 'session-ended':
+          stop('end-of-session');
           break;
         case 'final': {
           if (!agg || !start) return fail(new SocketError('ERR_PROTOCOL', 'receiver finished before it was ready'));

@@ -17,6 +17,13 @@ const data = workerData as ReceiverWorkerData;
 const cfg = data.config;
 const post = (m: ReceiverToMain): void => port.postMessage(m);
 
+/**
+ * One-session mode: how long the session must stay quiet after its last end of stream before
+ * the setting ends. The end-of-stream copies go out 5 ms apart, and reordered tail datagrams
+ * land within a few ms on any real path; a sender's --gap must exceed this plus the reopen time.
+ */
+const SESSION_GRACE_US = 250_000;
+
 async function main(): Promise<void> {
   await initHistograms();
   const { backend, reason } = await selectBackend(cfg.backend);
@@ -34,7 +41,7 @@ async function main(): Promise<void> {
   const snmpBase: UdpSnmp = readUdpSnmp(cfg.family);
   const dropsBase = readUdpSocket(cfg.family, inode)?.drops ?? 0;
   const startedAtUs = realtimeUs();
-  const loop = new ReceiveLoop(cfg.countFrom, sock.joinedAtUs);
+  const loop = new ReceiveLoop(cfg.countFrom, sock.joinedAtUs, data.session);
 
   // Receive-queue occupancy, sampled every 20 ms: SO_MEMINFO through the addon, else the
   // socket's rx_queue column in /proc/net/udp. The peak since the last snapshot is reported.
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     streams: loop.snapshot(everything),
     foreign: loop.foreign,
     invalid: loop.invalid,
+    otherSession: loop.otherSession,
     kernel: kernel(),
   });
 
@@ -89,8 +97,11 @@ async function main(): Promise<void> {
 
   const timers: NodeJS.Timeout[] = [];
   timers.push(setInterval(sampleQueue, 20));
-  const pauser = { paused: false };
-  if (cfg.pauseSec !== null && cfg.pauseEverySec !== null) timers.push(schedulePauses(sock, loop, cfg.pauseSec, cfg.pauseEverySec, pauser));
+  // Until when the receiver stops reading on purpose: that silence is ours, not the sender's.
+  let pausedUntilUs = -Infinity;
+  if (cfg.pauseSec !== null && cfg.pauseEverySec !== null) {
+    timers.push(schedulePauses(sock, loop, cfg.pauseSec, cfg.pauseEverySec, (untilUs) => (pausedUntilUs = untilUs)));
+  }
   if (cfg.output.intervalSec > 0) {
     timers.push(
       setInterval(() => {
@@ -99,6 +110,7 @@ async function main(): Promise<void> {
     );
   }
   let endedPosted = false;
+  let sessionEndPosted = false;
   timers.push(
     setInterval(() => {
       if (loop.allEnded && !endedPosted) {
@@ -106,7 +118,22 @@ async function main(): Promise<void> {
         post({ type: 'ended' });
       } else if (!loop.allEnded) endedPosted = false;
       const idle = cfg.idleExitSec;
-      if (idle !== null && loop.allEnded && realtimeUs() - loop.lastDatagramUs >= idle * 1e6) post({ type: 'idle' });
+      const now = realtimeUs();
+      if (data.session === null) {
+        if (idle !== null && loop.allEnded && now - loop.lastDatagramUs >= idle * 1e6) post({ type: 'idle' });
+        return;
+      }
+      if (sessionEndPosted) return;
+      // One session per run: its end of stream ends the run; --idle-exit ends a session that
+      // fell silent without one (all its end-of-stream copies lost), not counting our pauses.
+      const silentUs = now - Math.max(loop.lastDatagramUs, pausedUntilUs);
+      if (loop.sessionEnded(now, SESSION_GRACE_US)) {
+        sessionEndPosted = true;
+        post({ type: 'session-ended' });
+      } else if (idle !== null && loop.streamCount > 0 && silentUs >= idle * 1e6) {
+        sessionEndPosted = true;
+        post({ type: 'idle' });
+      }
     }, 50),
   );
 
@@ -115,7 +142,7 @@ async function main(): Promise<void> {
     if (m.type !== 'stop' || stopping) return;
     stopping = true;
     for (const t of timers) clearInterval(t);
-    void drainQueue(sock, queueBytes, () => pauser.paused).then(() => {
+    void drainQueue(queueBytes, () => realtimeUs() < pausedUntilUs).then(() => {
       // Final kernel read before closing: the socket's drops column disappears with the socket.
       const final = snapshot(true);
       post({ type: 'final', snapshot: final });
@@ -134,7 +161,7 @@ const DRAIN_LIMIT_MS = 1000;
  * they are neither received nor known lost, and drops among them look unexplained. A paused
  * (slow-receiver) socket is not drained: the user asked it not to read.
  */
-async function drainQueue(sock: ReceiverSocket, queueBytes: () => number, paused: () => boolean): Promise<void> {
+async function drainQueue(queueBytes: () => number, paused: () => boolean): Promise<void> {
   const until = performance.now() + DRAIN_LIMIT_MS;
   while (!paused() && performance.now() < until && queueBytes() > 0) {
     await new Promise((r) => setTimeout(r, 2));
@@ -155,7 +182,7 @@ function slowHandler(loop: ReceiveLoop, workUs: number): DatagramHandler {
  * Stops reading for pauseSec in every pauseEverySec, counted from the first datagram: reading
  * for (every - pause), then paused, and again. The kernel keeps queueing, then drops.
  */
-function schedulePauses(sock: ReceiverSocket, loop: ReceiveLoop, pauseSec: number, everySec: number, state: { paused: boolean }): NodeJS.Timeout {
+function schedulePauses(sock: ReceiverSocket, loop: ReceiveLoop, pauseSec: number, everySec: number, onPause: (untilUs: number) => void): NodeJS.Timeout {
   let nextPauseUs = NaN;
   return setInterval(() => {
     if (loop.streamCount === 0) return;
@@ -163,12 +190,9 @@ function schedulePauses(sock: ReceiverSocket, loop: ReceiveLoop, pauseSec: numbe
     if (nextPauseUs !== nextPauseUs) nextPauseUs = now + (everySec - pauseSec) * 1e6;
     if (now < nextPauseUs) return;
     nextPauseUs += everySec * 1e6;
+    onPause(now + pauseSec * 1e6);
     sock.pause();
-    state.paused = true;
-    setTimeout(() => {
-      state.paused = false;
-      sock.resume();
-    }, pauseSec * 1000);
+    setTimeout(() => sock.resume(), pauseSec * 1000);
   }, 5);
 }
 

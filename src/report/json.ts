@@ -3,7 +3,8 @@
  * their units); --json-stream writes one {event, data} object per line. Infinity / NaN have no
  * JSON form and become null.
  */
-import { SCHEMA_VERSION, type RunReport, type StreamEvent } from './model.js';
+import { SCHEMA_VERSION, type RunReport, type SenderRepeatReport, type StreamEvent } from './model.js';
+import type { CompareReport } from '../compare/model.js';
 
 /** What --json prints when the run failed: the error goes inside the document, like iperf3 -J. */
 export interface JsonErrorDocument {
@@ -18,7 +19,7 @@ function replacer(_key: string, value: unknown): unknown {
 }
 
 /** The whole report, pretty-printed, newline-terminated. */
-export function renderJsonDocument(report: RunReport | JsonErrorDocument): string {
+export function renderJsonDocument(report: RunReport | SenderRepeatReport | CompareReport | JsonErrorDocument): string {
   return JSON.stringify(report, replacer, 2) + '\n';
 }
 

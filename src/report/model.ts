@@ -6,7 +6,7 @@
 export const SCHEMA_VERSION = 1;
 
 export type Role = 'sender' | 'receiver' | 'loopback';
-export type StopReason = 'duration' | 'count' | 'idle-exit' | 'signal' | 'senders-done' | 'error';
+export type StopReason = 'duration' | 'count' | 'idle-exit' | 'signal' | 'senders-done' | 'error' | 'end-of-session';
 
 export interface LatencySummaryUs {
   p50: number;
@@ -79,6 +79,8 @@ export interface ReceiverTotal extends ReceiverStreamCounters {
   foreignPackets: number;
   /** Datagrams in our format that were implausible (sequence leap, table full): ignored. */
   invalidPackets: number;
+  /** One-session mode (compare receiver): datagrams of other sender sessions, ignored; else 0. */
+  otherSessionPackets: number;
   durationSec: number;
   bitsPerSecond: number;
   packetsPerSecond: number;
@@ -271,6 +273,26 @@ export interface SenderRunReport {
   start: SenderStart;
   intervals: SenderInterval[];
   end: SenderEnd;
+}
+
+/**
+ * send --repeat N: the same traffic N times, a new session each run, with a silence between
+ * runs. Each run keeps its own full report.
+ */
+export interface SenderRepeatReport {
+  schemaVersion: number;
+  start: { role: 'sender-repeat'; repeat: number; gapSec: number };
+  runs: SenderRunReport[];
+  end: {
+    role: 'sender-repeat';
+    /** 'signal' when Ctrl-C cut the series short, else how the last run ended. */
+    stoppedBy: StopReason;
+    /** Runs that ran (after Ctrl-C the last one may be partial). */
+    runsCompleted: number;
+    /** Per run, in order: its session id and the datagrams it sent (all streams). */
+    sessionIds: string[];
+    sentPackets: number[];
+  };
 }
 
 /** loopback: both ends in one process. `end` is the receiver's end plus the sender's. */

@@ -53,6 +53,7 @@ export class ReceiverAggregator {
   private prevKernel: KernelSnapshot = ZERO_KERNEL;
   private foreign = 0;
   private invalid = 0;
+  private otherSession = 0;
   private prevForeign = 0;
   private peakQueue = 0;
   private lastElapsedSec = 0;
@@ -112,6 +113,7 @@ export class ReceiverAggregator {
     this.peakQueue = Math.max(this.peakQueue, snap.kernel.peakRxQueueBytes);
     this.foreign = snap.foreign;
     this.invalid = snap.invalid;
+    this.otherSession = snap.otherSession;
     const startSec = this.lastElapsedSec;
     this.lastElapsedSec = snap.elapsedSec;
     const foreignDelta = this.foreign - this.prevForeign;
@@ -254,6 +256,7 @@ export class ReceiverAggregator {
       lossPercent: pct(lost, packets - dup + lost),
       foreignPackets: this.foreign,
       invalidPackets: this.invalid,
+      otherSessionPackets: this.otherSession,
       durationSec: round3(sec),
       bitsPerSecond: rate(bytes * 8, sec),
       packetsPerSecond: rate(packets, sec),

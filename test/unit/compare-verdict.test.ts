@@ -5,7 +5,8 @@ import type { CompareSetting } from '../../src/compare/model.js';
 
 const row = (over: Partial<CompareSetting>): CompareSetting => ({
   label: 'default', rcvbufRequestedBytes: null, rcvbufGrantedBytes: 212992, rcvbufForced: false, sentPackets: 100000,
-  packets: 90088, lostPackets: 9912, lossPercent: 9.912, rcvbufErrors: 9912, socketDrops: 9912, latencyP99Us: 900, peakQueueFraction: 1, backend: 'dgram', ...over,
+  packets: 90088, lostPackets: 9912, lossPercent: 9.912, rcvbufErrors: 9912, socketDrops: 9912, latencyP99Us: 900, peakQueueFraction: 1, backend: 'dgram',
+  sessionId: '00000000000000aa', otherSessionPackets: 0, stoppedBy: 'end-of-session', ...over,
 });
 
 describe('compare verdict', () => {
@@ -40,11 +41,26 @@ describe('compare verdict', () => {
   it('renders one row per setting with the verdict below', () => {
     const text = renderCompare({
       schemaVersion: 1,
-      start: { role: 'compare', settings: ['default', '26214400'], rmemMaxBytes: 4194304, rmemDefaultBytes: 212992 },
+      start: { role: 'compare', mode: 'two-node', settings: ['default', '26214400'], rmemMaxBytes: 4194304, rmemDefaultBytes: 212992 },
       end: { role: 'compare', settings, verdict: compareVerdict(settings, 0, 4194304, 212992), maxLossPercent: 0 },
     });
     expect(text).toMatch(/default 212992 .*9,912/);
     expect(text).toMatch(/26214400 \(forced\)/);
     expect(text).toContain('sysctl -w net.core.rmem_max=26214400');
+  });
+
+  it('a setting that saw no traffic is said so and never wins', () => {
+    const idle = row({ label: '1048576', rcvbufRequestedBytes: 1048576, rcvbufGrantedBytes: 2097152, sentPackets: 0, packets: 0, lostPackets: 0, lossPercent: 0, rcvbufErrors: 0, socketDrops: 0, sessionId: null, stoppedBy: 'duration' });
+    const v = compareVerdict([row({}), idle], 0, 4194304, 212992);
+    expect(v.lines[1]).toBe('1048576: no traffic measured (stopped by duration)');
+    expect(v.winner).toBeNull();
+    expect(compareVerdict([idle], 0, 4194304, 212992).lines.at(-1)).toBe('no setting saw any traffic: nothing to compare');
+  });
+
+  it('names datagrams of other sessions, and RcvbufErrors that are not this socket\'s', () => {
+    const v = compareVerdict([row({ otherSessionPackets: 120, rcvbufErrors: 10000 })], 0, 4194304, 212992);
+    expect(v.lines).toContain('default 212992: 120 datagrams of other sender sessions arrived while it ran and were not counted (another sender, or a sender --gap too short for this receiver to reopen between settings)');
+    expect(v.lines.join('\n')).toContain('RcvbufErrors counts every UDP socket in this network namespace');
+    expect(compareVerdict(settings, 0, 4194304, 212992).lines.join('\n')).not.toContain('RcvbufErrors counts');
   });
 });

@@ -3,13 +3,13 @@
  * side, each loss attributed by the kernel's counters, and the commands for the winner.
  */
 import type { Argv } from 'yargs';
-import { ConfigError } from '../../errors.js';
 import { DEFAULTS, LIMITS } from '../../config/defaults.js';
 import { validateLoopback, type RawOptions } from '../../config/validate.js';
-import { readNumber, readString } from '../../config/raw-options.js';
+import { readNumber } from '../../config/raw-options.js';
+import { readRcvbufSettings, settingOptions } from '../../config/rcvbuf-list.js';
 import type { CommandContext } from '../context.js';
 import { addOptions, type OptionGroups } from '../options.js';
-import type { CompareRun } from '../../compare/run.js';
+import type { CompareRun } from '../../compare/loopback-steps.js';
 
 export const command = 'compare';
 export const describe = 'Run the same loopback traffic once per receive-buffer setting and compare the loss, side by side';
@@ -33,27 +33,22 @@ export function builder(y: Argv): Argv {
   return addOptions(y, options, overrides).example('$0 compare --rcvbuf default,26214400 --rate 10kpps --size 1000 --receiver-pause 1s --pause-every 5s --rcvbuf-force', 'a receiver that stalls 1 s in 5, at the kernel default and at 25 MiB');
 }
 
-function settingsOf(argv: RawOptions): string[] {
-  const given = readString(argv, 'rcvbuf') ?? 'default,26214400';
-  const list = given.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (list.length < 1 || list.length > 16) throw new ConfigError('--rcvbuf', `${list.length} settings`, '1 to 16 comma-separated settings: default or a size');
-  return list;
-}
-
 export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
   const maxLoss = readNumber(argv, 'max-loss', LIMITS.maxLossPercent, '%') ?? 0;
-  const force = argv['rcvbuf-force'] === true;
   // Validate every setting before the first run starts.
-  const runs: CompareRun[] = settingsOf(argv).map((label) => {
-    const isDefault = label.toLowerCase() === 'default';
-    const raw = { ...argv, rcvbuf: label, 'rcvbuf-force': force && !isDefault, rcvbufForce: force && !isDefault, 'max-loss': undefined, maxLoss: undefined, interval: '0' };
+  const runs: CompareRun[] = readRcvbufSettings(argv, 'default,26214400').map((label) => {
+    const raw = { ...settingOptions(argv, label), 'max-loss': undefined, maxLoss: undefined, interval: '0' };
     const { sender, receiver } = validateLoopback(raw);
     return { label, sender, receiver };
   });
   const json = argv['json'] === true;
   for (const w of runs[0]!.sender.warnings) ctx.io.stderr.write(`mcastbench: warning: ${w}\n`);
-  const [{ runCompare }, { renderCompare }] = await Promise.all([import('../../compare/run.js'), import('../../compare/render.js')]);
-  const handle = runCompare(runs, maxLoss, (s) => {
+  const [{ runCompare }, { loopbackSteps }, { renderCompare }] = await Promise.all([
+    import('../../compare/run.js'),
+    import('../../compare/loopback-steps.js'),
+    import('../../compare/render.js'),
+  ]);
+  const handle = runCompare('loopback', loopbackSteps(runs), maxLoss, (s) => {
     if (!json) ctx.io.stderr.write(`compare: ${s.label}: sent ${s.sentPackets}, received ${s.packets}, lost ${s.lostPackets} (socket drops ${s.socketDrops})\n`);
   });
   ctx.setActiveRun((reason) => handle.stop(reason));
