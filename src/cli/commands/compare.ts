@@ -17,6 +17,7 @@ export const describe = 'Run the same loopback traffic once per receive-buffer s
 export const options = {
   'Settings:': ['rcvbuf', 'rcvbuf-force', 'max-loss'],
   'Traffic:': ['rate', 'size', 'burst', 'burst-interval', 'count', 'duration', 'ipv6'],
+  'Totem profile:': ['profile', 'window-size', 'netmtu', 'token-rotation'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
   'Output:': ['json', 'backend'],
 } as const satisfies OptionGroups;
