@@ -1,3 +1,5 @@
+import type { TotemBufferCheck, TotemProfileResult } from '../report/model.js';
+
 /** Result model of `mcastbench compare`: one row per receive-buffer setting, then a verdict. */
 export interface CompareSetting {
   /** As given: "default" or a size in bytes. */
@@ -14,6 +16,8 @@ export interface CompareSetting {
   latencyP99Us: number;
   peakQueueFraction: number;
   backend: string;
+  /** --profile totem: the window against this setting's buffer. */
+  totem?: TotemBufferCheck;
 }
 
 export interface CompareVerdict {
@@ -28,5 +32,5 @@ export interface CompareVerdict {
 export interface CompareReport {
   schemaVersion: number;
   start: { role: 'compare'; settings: string[]; rmemMaxBytes: number | null; rmemDefaultBytes: number | null };
-  end: { role: 'compare'; settings: CompareSetting[]; verdict: CompareVerdict; maxLossPercent: number };
+  end: { role: 'compare'; settings: CompareSetting[]; verdict: CompareVerdict; maxLossPercent: number; profile?: TotemProfileResult };
 }

@@ -6,6 +6,7 @@ import { runLoopback } from '../engine/loopback-run.js';
 import { readSysctlInt } from '../kernel/proc-net.js';
 import { SCHEMA_VERSION, type StopReason } from '../report/model.js';
 import { compareVerdict } from './verdict.js';
+import { totemRule } from '../profile/result.js';
 import type { ReceiverConfig, SenderConfig } from '../config/types.js';
 import type { RunHandle } from '../engine/api.js';
 import type { CompareReport, CompareSetting } from './model.js';
@@ -42,16 +43,20 @@ export function runCompare(runs: CompareRun[], maxLossPercent: number, onSetting
         peakQueueFraction: e.kernel.peakQueueFraction,
         backend: e.socket.backend,
       };
+      if (e.profile?.buffer) s.totem = e.profile.buffer;
       settings.push(s);
       onSetting?.(s);
     }
     const rmemMax = readSysctlInt('net/core/rmem_max');
     const rmemDefault = readSysctlInt('net/core/rmem_default');
-    return {
+    const report: CompareReport = {
       schemaVersion: SCHEMA_VERSION,
       start: { role: 'compare', settings: runs.map((r) => r.label), rmemMaxBytes: rmemMax, rmemDefaultBytes: rmemDefault },
       end: { role: 'compare', settings, verdict: compareVerdict(settings, maxLossPercent, rmemMax, rmemDefault), maxLossPercent },
     };
+    const profile = runs[0]?.sender.profile ?? null;
+    if (profile !== null) report.end.profile = totemRule(profile);
+    return report;
   })();
   return {
     result,
