@@ -15,7 +15,8 @@
 import { ConfigError } from '../errors.js';
 import { DEFAULTS, IP_UDP_OVERHEAD_BYTES, LIMITS } from './defaults.js';
 import type { Pacing } from './rate.js';
-import { has, pick, readDurationSec, readInt, readString, type RawOptions } from './raw-options.js';
+import { has, pick, readInt, readString, type RawOptions } from './raw-options.js';
+import { parseDuration } from './units.js';
 import type { Family, TotemProfileConfig } from './types.js';
 
 /** The byte budget in corosync.conf(5)'s window_size rule. */
@@ -60,6 +61,21 @@ function refuseConflicts(raw: RawOptions): void {
   }
 }
 
+/**
+ * --token-rotation, checked in whole nanoseconds and shown in ms: 100us is 1e-4 s exactly here,
+ * not the 9.999e-5 that 100 x 1e-6 gives in floating point.
+ */
+function readRotationSec(raw: RawOptions): number {
+  const given = pick(raw, 'token-rotation');
+  if (given === undefined) return DEFAULTS.totem.tokenRotationSec;
+  const ns = Math.round(parseDuration(given, '--token-rotation') * 1e9);
+  const { min, max } = LIMITS.tokenRotationSec;
+  if (ns < Math.round(min * 1e9) || ns > Math.round(max * 1e9)) {
+    throw new ConfigError('--token-rotation', `${String(given).trim()} is out of range`, `${min * 1000} ms..${max * 1000} ms`);
+  }
+  return ns / 1e9;
+}
+
 /** --profile / --window-size / --netmtu / --token-rotation -> the profile, or null without --profile. */
 export function readProfile(raw: RawOptions, family: Family): TotemProfileConfig | null {
   const name = readString(raw, 'profile');
@@ -72,7 +88,7 @@ export function readProfile(raw: RawOptions, family: Family): TotemProfileConfig
   const windowSize = readInt(raw, 'window-size', LIMITS.windowSize, 'messages') ?? DEFAULTS.totem.windowSize;
   const mtuRange = family === 6 ? LIMITS.netmtuV6Bytes : LIMITS.netmtuBytes;
   const netmtuBytes = readInt(raw, 'netmtu', mtuRange, family === 6 ? 'bytes (IPv6)' : 'bytes') ?? DEFAULTS.totem.netmtuBytes;
-  const rotationSec = readDurationSec(raw, 'token-rotation', LIMITS.tokenRotationSec) ?? DEFAULTS.totem.tokenRotationSec;
+  const rotationSec = readRotationSec(raw);
   const ipUdpHeaderBytes = IP_UDP_OVERHEAD_BYTES[family];
   return {
     name: 'totem',
