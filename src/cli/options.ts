@@ -57,6 +57,18 @@ export const OPTIONS = {
   backend: { ...str, describe: 'Socket backend: auto, dgram (node:dgram) or native (recvmmsg, kernel timestamps)', defaultDescription: DEFAULTS.backend },
   repeat: { ...str, describe: `Send the same traffic this many times (${LIMITS.repeat.min}-${LIMITS.repeat.max}), a new session each run: one run per setting of a compare receiver (receive --rcvbuf a,b)` },
   gap: { ...str, describe: `Silence between --repeat runs (${LIMITS.gapSec.min}-${LIMITS.gapSec.max} s), e.g. 2s; a compare receiver needs about 1 s to reopen`, defaultDescription: `${DEFAULTS.repeatGapSec}s` },
+  profile: { ...str, describe: 'Traffic profile: totem (Corosync: --window-size datagrams filling --netmtu, back to back, every --token-rotation); not with --rate, --burst, --burst-interval, --size' },
+  'window-size': {
+    ...str,
+    describe: `Totem window_size: datagrams per token rotation (${LIMITS.windowSize.min}-${LIMITS.windowSize.max}); corosync.conf(5) advises at most 256000 / netmtu`,
+    defaultDescription: String(DEFAULTS.totem.windowSize),
+  },
+  netmtu: {
+    ...str,
+    describe: `Totem netmtu, bytes: each datagram fills it with its IP/UDP headers (${LIMITS.netmtuBytes.min}-${LIMITS.netmtuBytes.max}; IPv6 ${LIMITS.netmtuV6Bytes.min}-${LIMITS.netmtuV6Bytes.max})`,
+    defaultDescription: String(DEFAULTS.totem.netmtuBytes),
+  },
+  'token-rotation': { ...str, describe: 'Totem token rotation: time between windows (0.1ms-1s)', defaultDescription: `${DEFAULTS.totem.tokenRotationSec * 1000}ms` },
 } as const satisfies Record<string, Options>;
 
 /** Shown under every command's help too: the two unit systems and the exit codes. */

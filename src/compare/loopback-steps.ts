@@ -14,7 +14,13 @@ export function loopbackSteps(runs: CompareRun[]): CompareStep[] {
     label: run.label,
     start() {
       const h = runLoopback(run.sender, run.receiver, {});
-      return { result: h.result.then((r) => settingOf(run.label, r.end, r.end.sender.total.packets, r.end.sender.sessionId)), stop: h.stop };
+      const row = h.result.then((r) => {
+        const s = settingOf(run.label, r.end, r.end.sender.total.packets, r.end.sender.sessionId);
+        // --profile totem: the window against this setting's buffer.
+        if (r.end.profile?.buffer) s.totem = r.end.profile.buffer;
+        return s;
+      });
+      return { result: row, stop: h.stop };
     },
   }));
 }

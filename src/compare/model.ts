@@ -1,5 +1,5 @@
 /** Result model of `mcastbench compare`: one row per receive-buffer setting, then a verdict. */
-import type { StopReason } from '../report/model.js';
+import type { StopReason, TotemBufferCheck, TotemProfileResult } from '../report/model.js';
 
 export interface CompareSetting {
   /** As given: "default" or a size in bytes. */
@@ -22,6 +22,8 @@ export interface CompareSetting {
   otherSessionPackets: number;
   /** Why this setting's run ended ('senders-done' on loopback, 'end-of-session' between two nodes). */
   stoppedBy: StopReason;
+  /** --profile totem: the window against this setting's buffer. */
+  totem?: TotemBufferCheck;
 }
 
 export interface CompareVerdict {
@@ -42,5 +44,5 @@ export type CompareMode = 'loopback' | 'two-node';
 export interface CompareReport {
   schemaVersion: number;
   start: { role: 'compare'; mode: CompareMode; settings: string[]; rmemMaxBytes: number | null; rmemDefaultBytes: number | null };
-  end: { role: 'compare'; settings: CompareSetting[]; verdict: CompareVerdict; maxLossPercent: number };
+  end: { role: 'compare'; settings: CompareSetting[]; verdict: CompareVerdict; maxLossPercent: number; profile?: TotemProfileResult };
 }

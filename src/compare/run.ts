@@ -7,6 +7,8 @@
 import { readSysctlInt } from '../kernel/proc-net.js';
 import { SCHEMA_VERSION, type ReceiverEnd, type StopReason } from '../report/model.js';
 import { compareVerdict } from './verdict.js';
+import { totemRule } from '../profile/result.js';
+import type { TotemProfileConfig } from '../config/types.js';
 import type { RunHandle } from '../engine/api.js';
 import type { CompareMode, CompareReport, CompareSetting } from './model.js';
 
@@ -39,7 +41,13 @@ export function settingOf(label: string, e: ReceiverEnd, sentPackets: number, se
   };
 }
 
-export function runCompare(mode: CompareMode, steps: CompareStep[], maxLossPercent: number, onSetting?: (s: CompareSetting) => void): RunHandle<CompareReport> {
+export function runCompare(
+  mode: CompareMode,
+  steps: CompareStep[],
+  maxLossPercent: number,
+  onSetting?: (s: CompareSetting) => void,
+  profile: TotemProfileConfig | null = null,
+): RunHandle<CompareReport> {
   let current: RunHandle<unknown> | null = null;
   let stopped: StopReason | null = null;
   const result = (async (): Promise<CompareReport> => {
@@ -56,11 +64,13 @@ export function runCompare(mode: CompareMode, steps: CompareStep[], maxLossPerce
     const rmemMax = readSysctlInt('net/core/rmem_max');
     const rmemDefault = readSysctlInt('net/core/rmem_default');
     const notRun = steps.slice(settings.length).map((s) => s.label);
-    return {
+    const report: CompareReport = {
       schemaVersion: SCHEMA_VERSION,
       start: { role: 'compare', mode, settings: steps.map((r) => r.label), rmemMaxBytes: rmemMax, rmemDefaultBytes: rmemDefault },
       end: { role: 'compare', settings, verdict: compareVerdict(settings, maxLossPercent, rmemMax, rmemDefault, notRun), maxLossPercent },
     };
+    if (profile !== null) report.end.profile = totemRule(profile);
+    return report;
   })();
   return {
     result,

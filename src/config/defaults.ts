@@ -28,6 +28,8 @@ export const DEFAULTS = {
   },
   /** send --repeat: silence between runs, enough for a compare receiver to reopen (~0.5 s). */
   repeatGapSec: 2,
+  /** --profile totem: corosync.conf(5) totem defaults (window_size 50, netmtu 1500); the rotation is ours (see config/profile.ts). */
+  totem: { windowSize: 50, netmtuBytes: 1500, tokenRotationSec: 0.01 },
 } as const;
 
 /** Ranges, shown in help and in errors. */
@@ -56,6 +58,13 @@ export const LIMITS = {
   /** UDP payload limits: 65535 - IP header (20, v4 only: IPv6's 40 is outside the length field) - UDP 8. */
   maxSizeV4Bytes: 65_507,
   maxSizeV6Bytes: 65_527,
+  /** --window-size: up to what overflows even a forced 25 MiB buffer (about 11,000 datagrams at a 2,304-byte truesize). */
+  windowSize: { min: 1, max: 100_000 },
+  /** --netmtu: 576 (RFC 791's minimum datagram) or 1280 (RFC 8200's IPv6 minimum MTU) up to 9000 (jumbo frames, corosync.conf(5)). */
+  netmtuBytes: { min: 576, max: 9000 },
+  netmtuV6Bytes: { min: 1280, max: 9000 },
+  /** --token-rotation: 0.1 ms (a two-node ring on one switch) to 1 s (corosync's default token timeout: slower is a lost token). */
+  tokenRotationSec: { min: 0.000_1, max: 1 },
 } as const;
 
 /** IP + UDP header bytes added to each payload on the wire. */

@@ -61,6 +61,8 @@ export interface SenderConfig {
   output: OutputOptions;
   /** Warnings found during validation (e.g. above path MTU): printed, never silently fixed. */
   warnings: string[];
+  /** --profile totem: the Corosync parameters the pacing above was derived from; null without a profile. */
+  profile?: TotemProfileConfig | null;
 }
 
 export interface ReceiverConfig {
@@ -89,4 +91,22 @@ export interface ReceiverConfig {
   backend: BackendChoice;
   output: OutputOptions;
   warnings: string[];
+}
+
+/**
+ * --profile totem (config/profile.ts): Corosync Totem-shaped traffic. Each token rotation sends
+ * window_size datagrams back to back, each filling netmtu with its IP and UDP headers.
+ */
+export interface TotemProfileConfig {
+  name: 'totem';
+  /** corosync.conf(5) totem.window_size: messages per token rotation. */
+  windowSize: number;
+  /** corosync.conf(5) totem.netmtu. */
+  netmtuBytes: number;
+  /** IP + UDP header bytes inside netmtu: 28 (IPv4), 48 (IPv6). */
+  ipUdpHeaderBytes: number;
+  /** UDP payload per datagram: netmtuBytes - ipUdpHeaderBytes (our 40-byte header included). */
+  datagramBytes: number;
+  /** Time between token arrivals: one window per rotation. */
+  tokenRotationMs: number;
 }

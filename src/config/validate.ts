@@ -19,6 +19,7 @@ import { DEFAULTS, IP_UDP_OVERHEAD_BYTES, LIMITS } from './defaults.js';
 import { resolveInterface, type InterfaceTable } from './interfaces.js';
 import { lookupPathMtu, type PathMtuLookup } from './path-mtu.js';
 import { readPacing } from './rate.js';
+import { profilePacing, profileWarnings, readProfile } from './profile.js';
 import {
   readBool,
   readChoice,
@@ -143,13 +144,15 @@ function buildSender(raw: RawOptions, target: SenderTarget, defaults: { rate: st
   const { dest, family } = target;
   const isMulticast = isMulticastAddress(dest);
   const warnings: string[] = [];
-  const sizeBytes = readSizeBytes(raw, family);
-  const pacing = readPacing(raw, sizeBytes, defaults.rate);
+  const profile = readProfile(raw, family);
+  const sizeBytes = profile?.datagramBytes ?? readSizeBytes(raw, family);
+  const pacing = profile ? profilePacing(profile) : readPacing(raw, sizeBytes, defaults.rate);
+  if (profile) warnings.push(...profileWarnings(profile));
   const iface = readInterface(raw, family, deps);
   const loop = readBool(raw, 'loop');
   if (loop && !isMulticast) warnings.push('--loop only affects multicast; ignored for a unicast destination');
   const mtu = mtuWarning(dest, family, sizeBytes, iface, deps);
-  if (mtu !== null) warnings.push(mtu);
+  if (mtu !== null) warnings.push(profile ? mtu.replace(`--size ${sizeBytes}`, `--netmtu ${profile.netmtuBytes}`) : mtu);
   return {
     dest,
     port: target.port,
@@ -168,6 +171,7 @@ function buildSender(raw: RawOptions, target: SenderTarget, defaults: { rate: st
     backend: readBackend(raw),
     output: readOutput(raw),
     warnings,
+    profile,
   };
 }
 

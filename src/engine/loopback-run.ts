@@ -9,6 +9,8 @@ import { SCHEMA_VERSION, type LoopbackRunReport, type StopReason } from '../repo
 import type { ReceiverConfig, SenderConfig } from '../config/types.js';
 import type { RunHandle, RunHooks } from './api.js';
 import type { ReceiverReady } from './messages.js';
+import { probeTruesize } from '../profile/truesize.js';
+import { totemResult } from '../profile/result.js';
 
 const GRACE_MS = 2000;
 
@@ -28,6 +30,9 @@ export function runLoopback(senderCfg: SenderConfig, receiverCfg: ReceiverConfig
   });
 
   const result = (async (): Promise<LoopbackRunReport> => {
+    // --profile totem: what the kernel charges per datagram here, measured before the traffic starts.
+    const profile = senderCfg.profile ?? null;
+    const truesize = profile === null ? null : await probeTruesize(senderCfg.family, senderCfg.sizeBytes);
     const ready = await Promise.race([readyP, receiver.result.then(() => null)]);
     if (ready === null) throw new Error('receiver ended before it was ready');
     const sender = runSender({ ...senderCfg, port: ready.localPort }, hooks);
@@ -45,11 +50,13 @@ export function runLoopback(senderCfg: SenderConfig, receiverCfg: ReceiverConfig
     if (allEnded) receiver.stop(stopped ?? 'senders-done');
     const grace = setTimeout(() => receiver.stop(stopped ?? 'senders-done'), GRACE_MS);
     const receiverReport = await receiver.result.finally(() => clearTimeout(grace));
+    const end: LoopbackRunReport['end'] = { ...receiverReport.end, sender: senderReport.end };
+    if (profile !== null) end.profile = totemResult(profile, end, truesize);
     return {
       schemaVersion: SCHEMA_VERSION,
       start: { role: 'loopback', sender: senderReport.start, receiver: receiverReport.start },
       intervals: [...receiverReport.intervals, ...senderReport.intervals].sort((a, b) => a.endSec - b.endSec),
-      end: { ...receiverReport.end, sender: senderReport.end },
+      end,
     };
   })();
 

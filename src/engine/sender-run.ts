@@ -15,6 +15,7 @@ import { workerUrl } from './worker-url.js';
 import { VERSION } from './receiver-run.js';
 import type { SenderConfig } from '../config/types.js';
 import type { RunHandle, RunHooks } from './api.js';
+import { totemRule } from '../profile/result.js';
 
 export function runSender(cfg: SenderConfig, hooks: RunHooks = {}): RunHandle<SenderRunReport> {
   const ctrlBuf = new SharedArrayBuffer(CTRL_WORDS * 4);
@@ -90,6 +91,7 @@ export function runSender(cfg: SenderConfig, hooks: RunHooks = {}): RunHandle<Se
                 const kernel = { sndbufErrors: after.sndbufErrors - snmpBefore.sndbufErrors, outDatagrams: after.outDatagrams - snmpBefore.outDatagrams };
                 const reason: StopReason = stopReason ?? (cfg.count !== null && m.done.packets >= cfg.count ? 'count' : 'duration');
                 const end = agg.end(reason, kernel, start.warnings);
+                if (cfg.profile) end.profile = totemRule(cfg.profile);
                 settled = true;
                 resolve({ schemaVersion: SCHEMA_VERSION, start, intervals: agg.intervals, end });
               }

@@ -257,6 +257,8 @@ export interface SenderEnd {
   /** Namespace-wide Udp SndbufErrors / OutDatagrams deltas. */
   kernel: { sndbufErrors: number; outDatagrams: number };
   warnings: string[];
+  /** --profile totem: the Corosync rule for the window sent (no buffer check: the receiver is elsewhere). */
+  profile?: TotemProfileResult;
 }
 
 export type Interval = ReceiverInterval | SenderInterval;
@@ -300,7 +302,7 @@ export interface LoopbackRunReport {
   schemaVersion: number;
   start: { role: 'loopback'; sender: SenderStart; receiver: ReceiverStart };
   intervals: Interval[];
-  end: ReceiverEnd & { sender: SenderEnd };
+  end: ReceiverEnd & { sender: SenderEnd; profile?: TotemProfileResult };
 }
 
 export type RunReport = ReceiverRunReport | SenderRunReport | LoopbackRunReport;
@@ -312,3 +314,62 @@ export type StreamEvent =
   | { event: 'warning'; data: { message: string } }
   | { event: 'end'; data: ReceiverEnd | SenderEnd }
   | { event: 'error'; data: { code: string; message: string } };
+
+/**
+ * --profile totem: the window against corosync.conf(5)'s rule and, where the receive buffer is
+ * known (loopback, compare), against that buffer: predicted from the kernel's per-datagram
+ * charge and measured by the run.
+ */
+export interface TotemProfileResult {
+  name: 'totem';
+  windowSize: number;
+  netmtuBytes: number;
+  /** IP + UDP header bytes inside netmtu: 28 (IPv4), 48 (IPv6). */
+  ipUdpHeaderBytes: number;
+  /** UDP payload per datagram: netmtuBytes - ipUdpHeaderBytes. */
+  datagramBytes: number;
+  tokenRotationMs: number;
+  /** UDP payload per token rotation: windowSize x datagramBytes. */
+  windowBytes: number;
+  /** Offered load: one window per rotation. */
+  packetsPerSecond: number;
+  /** Offered UDP payload bits per second. */
+  bitsPerSecond: number;
+  /** corosync.conf(5): window_size should not exceed corosyncRuleBytes / netmtu. */
+  corosyncRuleBytes: number;
+  /** floor(corosyncRuleBytes / netmtuBytes). */
+  maxWindowSizeForNetmtu: number;
+  withinCorosyncRule: boolean;
+  /** The window against this run's receive buffer; null when the buffer is not known here (send). */
+  buffer: TotemBufferCheck | null;
+}
+
+export interface TotemBufferCheck {
+  rcvbufGrantedBytes: number;
+  /**
+   * What the kernel charges the receive buffer per datagram of datagramBytes (the skb's
+   * truesize, not its payload), measured on this host's loopback before the run; null if the
+   * probe could not run.
+   */
+  truesizeBytes: number | null;
+  /** The measurement: datagrams queued on an unread loopback socket and the bytes charged for them. */
+  truesizeProbe: { datagrams: number; queuedBytes: number } | null;
+  /** windowSize x truesizeBytes: what one whole window costs the buffer. */
+  windowTruesizeBytes: number | null;
+  /** floor(rcvbufGrantedBytes / truesizeBytes): datagrams queued before the kernel drops. */
+  bufferHoldsDatagrams: number | null;
+  /** Predicted: one whole window fits while the receiver reads nothing (Corosync's slow processor). */
+  windowFitsBuffer: boolean | null;
+  /** Measured by the run, attributed by the kernel's counters. */
+  sentPackets: number;
+  lostPackets: number;
+  droppedBySocketPackets: number;
+  lostBeforeSocketPackets: number;
+  socketDrops: number;
+  peakRxQueueBytes: number;
+  peakQueueFraction: number;
+  /** peakRxQueueBytes / truesizeBytes: the most datagrams seen queued at once (sampled every 20 ms). */
+  peakQueuedDatagrams: number | null;
+  /** Measured: nothing lost and nothing dropped by the socket. */
+  survived: boolean;
+}

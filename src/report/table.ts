@@ -14,7 +14,8 @@ import {
   formatUs,
   formatUsValue,
 } from './format.js';
-import type { LatencySummaryUs, ReceiverEnd, RunReport, SenderEnd } from './model.js';
+import type { LatencySummaryUs, ReceiverEnd, RunReport, SenderEnd, TotemProfileResult } from './model.js';
+import { renderTotemLines } from './totem.js';
 
 export interface TableOptions {
   /** ANSI colour for headers; decided by the caller (TTY, NO_COLOR), never here. */
@@ -153,6 +154,7 @@ export function renderSenderSummary(end: SenderEnd, opts: TableOptions = {}): st
   }
   for (const w of end.warnings) lines.push(`warning: ${w}`);
   lines.push(`backend: ${s.backend} (${s.backendReason})`);
+  if (end.profile) lines.push(...renderTotemLines(end.profile));
   return lines.join('\n') + '\n';
 }
 
@@ -164,8 +166,11 @@ export function renderSummary(report: RunReport, opts: TableOptions = {}): strin
     case 'receiver':
       return renderReceiverSummary(report.end as ReceiverEnd, opts);
     case 'loopback': {
-      const { sender, ...receiver } = report.end as ReceiverEnd & { sender: SenderEnd };
-      return `${renderSenderSummary(sender, opts)}\n${renderReceiverSummary(receiver, opts)}`;
+      const { sender, profile, ...receiver } = report.end as ReceiverEnd & { sender: SenderEnd; profile?: TotemProfileResult };
+      // The loopback block knows the buffer too: it replaces the sender's rule-only block.
+      const senderText = renderSenderSummary(profile ? { ...sender, profile: undefined } : sender, opts);
+      const totem = profile ? `${renderTotemLines(profile).join('\n')}\n` : '';
+      return `${senderText}\n${renderReceiverSummary(receiver, opts)}${totem}`;
     }
   }
 }

@@ -17,6 +17,7 @@ export const describe = 'Run the same loopback traffic once per receive-buffer s
 export const options = {
   'Settings:': ['rcvbuf', 'rcvbuf-force', 'max-loss'],
   'Traffic:': ['rate', 'size', 'burst', 'burst-interval', 'count', 'duration', 'ipv6'],
+  'Totem profile:': ['profile', 'window-size', 'netmtu', 'token-rotation'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
   'Output:': ['json', 'backend'],
 } as const satisfies OptionGroups;
@@ -48,9 +49,15 @@ export async function handler(argv: RawOptions, ctx: CommandContext): Promise<nu
     import('../../compare/loopback-steps.js'),
     import('../../compare/render.js'),
   ]);
-  const handle = runCompare('loopback', loopbackSteps(runs), maxLoss, (s) => {
-    if (!json) ctx.io.stderr.write(`compare: ${s.label}: sent ${s.sentPackets}, received ${s.packets}, lost ${s.lostPackets} (socket drops ${s.socketDrops})\n`);
-  });
+  const handle = runCompare(
+    'loopback',
+    loopbackSteps(runs),
+    maxLoss,
+    (s) => {
+      if (!json) ctx.io.stderr.write(`compare: ${s.label}: sent ${s.sentPackets}, received ${s.packets}, lost ${s.lostPackets} (socket drops ${s.socketDrops})\n`);
+    },
+    runs[0]!.sender.profile ?? null,
+  );
   ctx.setActiveRun((reason) => handle.stop(reason));
   try {
     const report = await handle.result;

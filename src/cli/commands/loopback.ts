@@ -13,6 +13,7 @@ export const describe = 'Send and receive in one process over the loopback inter
 export const options = {
   'Target:': ['dest', 'ipv6', 'port'],
   'Rate and amount:': ['rate', 'size', 'streams', 'burst', 'burst-interval', 'count', 'duration'],
+  'Totem profile:': ['profile', 'window-size', 'netmtu', 'token-rotation'],
   'Socket:': ['sndbuf', 'rcvbuf', 'rcvbuf-force', 'tos', 'dscp', 'gso'],
   'Run:': ['idle-exit', 'max-loss'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],

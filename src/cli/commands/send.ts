@@ -15,6 +15,7 @@ export const describe = 'Send paced UDP datagrams to a unicast host or a multica
 export const options = {
   'Target:': ['dest', 'port', 'interface', 'ttl', 'loop'],
   'Rate and amount:': ['rate', 'size', 'streams', 'burst', 'burst-interval', 'count', 'duration'],
+  'Totem profile:': ['profile', 'window-size', 'netmtu', 'token-rotation'],
   'Socket:': ['sndbuf', 'tos', 'dscp', 'gso'],
   'Repeat:': ['repeat', 'gap'],
   'Output:': OUTPUT_GROUP,
