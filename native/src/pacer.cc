@@ -3,6 +3,7 @@
 // 200 us spin (docs/native.md §5). It BLOCKS the calling thread by design: use it only in a
 // dedicated sender worker, never on the main thread.
 #ifdef __linux__
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <cerrno>
@@ -58,7 +59,18 @@ static Napi::Value SleepUntil(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(now - dl));
 }
 
+// setTimerSlackNs(ns) -> the previous slack, ns. Timer slack (prctl(2) PR_SET_TIMERSLACK, per
+// thread, default 50 us) lets the kernel wake a sleeper up to that late to batch wake-ups; a
+// pacer that sleeps to the deadline wants it near zero, which makes a long spin unnecessary.
+static Napi::Value SetTimerSlackNs(const Napi::CallbackInfo& info) {
+  int64_t ns = ArgInt(info, 0, "setTimerSlackNs", "ns", 1, 1000000000);
+  int previous = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+  if (prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(ns), 0, 0, 0) != 0) ThrowErrno(info.Env(), errno, "prctl(PR_SET_TIMERSLACK)");
+  return Napi::Number::New(info.Env(), previous);
+}
+
 void RegisterPacer(Napi::Env env, Napi::Object exports) {
+  exports.Set("setTimerSlackNs", Napi::Function::New(env, SetTimerSlackNs, "setTimerSlackNs"));
   exports.Set("monotonicNs", Napi::Function::New(env, MonotonicNs, "monotonicNs"));
   exports.Set("realtimeNs", Napi::Function::New(env, RealtimeNs, "realtimeNs"));
   exports.Set("sleepUntil", Napi::Function::New(env, SleepUntil, "sleepUntil"));

@@ -39,6 +39,20 @@ export class Pacer {
     return lateness;
   }
 
+  /**
+   * Takes the next burst without waiting if its deadline has already passed at `nowNs`;
+   * returns its lateness in ns, or -1 (nothing taken) when it is not due yet.
+   */
+  takeIfDue(nowNs: number): number {
+    const deadline = this.deadlineNs;
+    if (this.intervalNs <= 0 || nowNs < deadline) return -1;
+    const lateness = nowNs - deadline;
+    this.deadlineNs = deadline + this.intervalNs;
+    this.bursts++;
+    if (lateness >= this.intervalNs) this.lateBursts++;
+    return lateness;
+  }
+
   get nextDeadlineNs(): number {
     return this.deadlineNs;
   }

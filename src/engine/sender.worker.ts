@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createHistogram, encodeHistogram, initHistograms } from '../stats/histograms.js';
 import { atomicsClock, type PacerClock } from './pacer.js';
-import { nativeClock } from './native-clock.js';
+import { nativeClock, SPIN_NS } from './native-clock.js';
 import { NativeAddonError } from '../errors.js';
 import { loadNative } from '../transport/native-loader.js';
 import { runSendLoop } from './send-loop.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   // The native backend paces with clock_nanosleep; node:dgram with Atomics.wait + spin.
   const native = backend.name === 'native' ? loadNative().addon : null;
   const clock: PacerClock = native ? nativeClock(native, ctrl, CTRL_STOP) : atomicsClock(ctrl, CTRL_STOP);
-  const pacerName = native ? 'clock_nanosleep + 100 us spin (native)' : 'Atomics.wait + 200 us spin';
+  const pacerName = native ? `clock_nanosleep (timer slack 1 ns) + ${SPIN_NS / 1000} us spin (native)` : 'Atomics.wait + 200 us spin';
   await new Promise<void>((resolve) => {
     port.on('message', (m: MainToSender) => {
       if (m.type === 'go') resolve();

@@ -99,6 +99,8 @@ export interface NativeAddon {
   realtimeNs(): [number, number];
   /** Blocks the calling thread (dedicated sender workers only). Returns lateness in ns. */
   sleepUntil(deadlineMonotonicNs: number, spinNs: number): number;
+  /** prctl(PR_SET_TIMERSLACK) for the calling thread; returns the previous slack, ns. */
+  setTimerSlackNs(ns: number): number;
   openRaw(protocol: 'igmp'): number;
   openPacket(ifname: string, promisc: boolean): number;
 }
