@@ -22,11 +22,13 @@ export const FIND_RATE_DEFAULTS = {
   resolutionPercent: 5,
   /**
    * 3 s per trial. Shorter trials are dominated by start-up (each trial opens fresh sockets and
-   * workers) and by the receive buffer: a buffer of B bytes hides an excess of E bytes/s for
-   * B / E seconds, so a trial only shows an overload once it has filled the buffer. 3 s fills
-   * the 212992-byte default at any excess above ~70 kbit/s and a forced 52 MB one at ~10 %
-   * over 100k datagrams/s of 1470 B; RFC 2544 section 24 asks 60 s of a network device, which
-   * would make one search take many minutes. Raise --trial for large buffers.
+   * workers) and by the receive buffer: it hides an overload until it is full. The kernel
+   * charges each datagram its truesize (2304 bytes for a 1470-byte one on loopback, read from
+   * rx_queue in /proc/net/udp), so the 212992-byte default holds ~92 of them and a 3 s trial
+   * shows any excess above ~31 datagrams/s; a forced 52428800-byte buffer holds ~22,750, and a
+   * 3 s trial shows an excess above ~7,600 datagrams/s (7.6 % of 100k). RFC 2544 section 24
+   * asks 60 s per trial of a network device, which would make one search take many minutes on
+   * one host. Raise --trial for large buffers.
    */
   trialSec: 3,
   maxLossPercent: 0,
