@@ -45,11 +45,24 @@ function senderWords(fail: FindRateTrial, c: SummaryContext): string | null {
   return `at ${pps(fail.packetsPerSec)} offered the sender reached only ${pps(fail.sentPacketsPerSec)}: the sender was the limit there, not the receiver`;
 }
 
+/**
+ * Where the loss of the trial above the answer happened, from the socket's own drops (which may
+ * also count end-of-stream copies, hence the min): a bigger buffer only helps the first kind.
+ */
+function whereWords(fail: FindRateTrial): string | null {
+  if (fail.lostPackets === 0) return null;
+  const atSocket = Math.min(fail.socketDrops, fail.lostPackets);
+  if (atSocket === fail.lostPackets) return "the loss above it was this socket's full receive buffer";
+  if (atSocket === 0) return 'the loss above it happened before this socket (it dropped none)';
+  return `of the ${formatInteger(fail.lostPackets)} lost above it, ${formatInteger(atSocket)} were this socket's full receive buffer and ${formatInteger(fail.lostPackets - atSocket)} were lost before it`;
+}
+
 function failWords(t: FindRateTrial, c: SummaryContext): string {
   const what = c.search === 'rate' ? 'rate' : 'burst';
   const sender = senderWords(t, c);
   if (sender !== null) return `no answer: even the lowest ${what} tried, ${offeredWords(t, c)}, could not be offered (the sender reached only ${pps(t.sentPacketsPerSec)})`;
-  return `no answer: even the lowest ${what} tried, ${offeredWords(t, c)}, lost ${formatPercent(t.lossPercent)} (more than --max-loss ${c.maxLossPercent} %)`;
+  const where = whereWords(t)?.replace('the loss above it', 'that loss') ?? null;
+  return `no answer: even the lowest ${what} tried, ${offeredWords(t, c)}, lost ${formatPercent(t.lossPercent)} (more than --max-loss ${c.maxLossPercent} %)${where === null ? '' : `; ${where}`}`;
 }
 
 type SummaryInput = Omit<FindRateResult, 'summary'>;
@@ -65,8 +78,8 @@ export function summarize(r: SummaryInput, c: SummaryContext, best: FindRateTria
   if (r.stoppedBy === 'ceiling') text += ', the ceiling: the limit is above --ceiling';
   if (fail !== null) {
     text += `, ${boundWords(best, fail, c)}`;
-    const sender = senderWords(fail, c);
-    if (sender !== null) text += `; ${sender}`;
+    const more = senderWords(fail, c) ?? whereWords(fail);
+    if (more !== null) text += `; ${more}`;
   }
   if (r.stoppedBy === 'max-trials') text += `; stopped by the ${c.maxTrials}-trial bound before the interval was within --resolution`;
   if (r.stoppedBy === 'interrupted') text += '; interrupted before the search finished';

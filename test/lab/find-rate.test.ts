@@ -101,6 +101,9 @@ describe.skipIf(skip !== null)('find-rate finds a tc tbf rate on a namespace loo
     expect(Math.abs(res.bestBitsPerSec! - truthBitsPerSec) / truthBitsPerSec).toBeLessThanOrEqual(0.1);
     expect(Math.abs(res.bestPacketsPerSec! - truthPps) / truthPps).toBeLessThanOrEqual(0.1);
     expect(res.firstFailPacketsPerSec!).toBeGreaterThan(truthPps);
+    // the shaper drops before the socket: the answer line must not blame the buffer
+    const firstFail = res.trials.find((t) => !t.passed && t.packetsPerSec === res.firstFailPacketsPerSec)!;
+    if (firstFail.socketDrops === 0) expect(res.summary).toMatch(/; the loss above it happened before this socket \(it dropped none\)$/);
 
     // Per trial, what the shaper allows: it can never pass more than its rate over the trial plus
     // the drain of its queue (at most the latency), plus a full bucket; and above the rate by more

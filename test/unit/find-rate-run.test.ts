@@ -124,7 +124,7 @@ describe('runFindRate (fake loopback)', () => {
       expect(c.sender.burstIntervalNs).toBe(10_000_000);
       expect(c.sender.packetsPerSec).toBeCloseTo(c.sender.burst * 100, 6);
     }
-    expect(r.summary).toMatch(/^default 212992: largest loss-free burst 37 datagrams every 10\.0 ms \(3,700 pps, 14\.8 Mbit\/s at 500 B\), between 37 and 38 datagrams$/);
+    expect(r.summary).toMatch(/^default 212992: largest loss-free burst 37 datagrams every 10\.0 ms \(3,700 pps, 14\.8 Mbit\/s at 500 B\), between 37 and 38 datagrams; the loss above it was this socket's full receive buffer$/);
   });
 
   it('stop() during a trial: that trial is not judged, the search and the remaining settings end', async () => {
@@ -168,7 +168,19 @@ describe('find-rate summary and table', () => {
   const fail = trial({ packetsPerSec: 3656, phase: 'bisect', packets: 10_900, lostPackets: 68, lossPercent: 0.62, socketDrops: 68, passed: false });
 
   it('the answer line: value, datagrams/s at the size, and the bracket', () => {
-    expect(result([pass, fail], 'resolution', pass, fail).summary).toBe('default 212992: highest loss-free rate 41.2 Mbit/s (3,503 pps at 1470 B), between 41.2 and 43.0 Mbit/s');
+    expect(result([pass, fail], 'resolution', pass, fail).summary).toBe(
+      "default 212992: highest loss-free rate 41.2 Mbit/s (3,503 pps at 1470 B), between 41.2 and 43.0 Mbit/s; the loss above it was this socket's full receive buffer",
+    );
+  });
+
+  it('says where the loss above the answer happened: the socket (end-of-stream copies aside), before it, or both', () => {
+    const at = (over: Partial<FindRateTrial>): string => {
+      const f = { ...fail, ...over };
+      return result([pass, f], 'resolution', pass, f).summary.split('; ')[1]!;
+    };
+    expect(at({ socketDrops: 71 })).toBe("the loss above it was this socket's full receive buffer");
+    expect(at({ socketDrops: 0 })).toBe('the loss above it happened before this socket (it dropped none)');
+    expect(at({ socketDrops: 50 })).toBe("of the 68 lost above it, 50 were this socket's full receive buffer and 18 were lost before it");
   });
 
   it('says when the sender, not the receiver, set the upper bound', () => {
@@ -179,7 +191,9 @@ describe('find-rate summary and table', () => {
   });
 
   it('no answer: the lowest trial lost too much, or could not even be offered', () => {
-    expect(result([fail], 'lowest-failed', null, fail).summary).toBe('default 212992: no answer: even the lowest rate tried, 43.0 Mbit/s (3,656 pps at 1470 B), lost 0.62% (more than --max-loss 0 %)');
+    expect(result([fail], 'lowest-failed', null, fail).summary).toBe(
+      "default 212992: no answer: even the lowest rate tried, 43.0 Mbit/s (3,656 pps at 1470 B), lost 0.62% (more than --max-loss 0 %); that loss was this socket's full receive buffer",
+    );
     const limited = trial({ packetsPerSec: 3656, sentPacketsPerSec: 3400, passed: false, senderLimited: true });
     expect(result([limited], 'lowest-failed', null, limited).summary).toMatch(/no answer: even the lowest rate tried, .* could not be offered \(the sender reached only 3,400 pps\)$/);
   });
