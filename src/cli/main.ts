@@ -14,6 +14,7 @@ import { ConfigError, HarnessError } from '../errors.js';
 import type { StopReason } from '../report/model.js';
 import * as compare from './commands/compare.js';
 import * as doctor from './commands/doctor.js';
+import * as findRate from './commands/find-rate.js';
 import * as igmp from './commands/igmp.js';
 import * as loopback from './commands/loopback.js';
 import * as receive from './commands/receive.js';
@@ -31,7 +32,7 @@ interface CommandModule {
 }
 
 /** Registered explicitly, in help order. */
-const COMMANDS: readonly CommandModule[] = [send, receive, loopback, compare, doctor, igmp, snoopCheck];
+const COMMANDS: readonly CommandModule[] = [send, receive, loopback, compare, doctor, igmp, snoopCheck, findRate];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, maxLoss: 3, interrupted: 130 } as const;
 

@@ -69,6 +69,11 @@ export const OPTIONS = {
     defaultDescription: String(DEFAULTS.totem.netmtuBytes),
   },
   'token-rotation': { ...str, describe: 'Totem token rotation: time between windows (0.1ms-1s)', defaultDescription: `${DEFAULTS.totem.tokenRotationSec * 1000}ms` },
+  search: { ...str, describe: 'What find-rate searches: rate (datagrams/s, in bursts of --burst) or burst (datagrams per burst, at a fixed --burst-interval)' },
+  start: { ...str, describe: 'First value tried, then doubled: a rate (10m, 1000pps), or with --search burst datagrams per burst' },
+  ceiling: { ...str, describe: 'Highest value ever tried, same units as --start' },
+  resolution: { ...str, describe: 'Stop bisecting once the last pass and the first fail are this close, percent of the pass (0.1-50)' },
+  trial: { ...str, describe: 'Length of each trial (e.g. 3s, 0.5-600 s); a buffer hides an overload until it fills, so large buffers need longer trials' },
 } as const satisfies Record<string, Options>;
 
 /** Shown under every command's help too: the two unit systems and the exit codes. */

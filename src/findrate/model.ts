@@ -26,7 +26,23 @@ export interface FindRateTrial {
   /** Achieved send rate, datagrams/s (a sender that cannot keep up is not a passing trial). */
   sentPacketsPerSec: number;
   passed: boolean;
+  /**
+   * Added after the first model (optional so earlier fixtures stay valid; find-rate always sets
+   * it): the sender achieved under SENDER_LIMIT_RATIO of the offered rate, so the trial says
+   * nothing about the receiver at this rate and is never a pass.
+   */
+  senderLimited?: boolean;
 }
+
+/** Achieved/offered below this and the trial is sender-limited (see FindRateTrial.senderLimited). */
+export const SENDER_LIMIT_RATIO = 0.98;
+
+/**
+ * Why a search ended. 'resolution': last pass and first fail are within --resolution (or
+ * adjacent burst sizes); 'ceiling': the ceiling passed; 'lowest-failed': the first trial failed;
+ * 'max-trials': the hard bound on trials; 'interrupted': Ctrl-C.
+ */
+export type FindRateStop = 'resolution' | 'ceiling' | 'lowest-failed' | 'max-trials' | 'interrupted';
 
 export interface FindRateResult {
   /** As given: "default" or a size. */
@@ -40,6 +56,8 @@ export interface FindRateResult {
   /** Lowest failing value above the best, or null when the search hit its ceiling without failing. */
   firstFailPacketsPerSec: number | null;
   trials: FindRateTrial[];
+  /** Added after the first model (optional, always set by find-rate): why the search ended. */
+  stoppedBy?: FindRateStop;
   /** One plain sentence: the answer and how sure it is (resolution of the bisection). */
   summary: string;
 }

@@ -70,7 +70,7 @@ describe('parseCommandLine', () => {
     expect(await usageError(['loopback', '--group', '239.1.1.1'])).toMatch(/^--group: unknown option/);
     expect(await usageError(['send', '--rate'])).toBe('--rate: needs a value (see --help)');
     expect(await usageError(['send', '--dest', '10.0.0.1', 'extra'])).toMatch(/^unexpected argument 'extra'/);
-    expect(await usageError(['sned'])).toBe("unknown command 'sned' (allowed: send, receive, loopback, compare, doctor, igmp, snoop-check)");
+    expect(await usageError(['sned'])).toBe("unknown command 'sned' (allowed: send, receive, loopback, compare, doctor, igmp, snoop-check, find-rate)");
     expect(await usageError([])).toMatch(/^a command is required/);
   });
 });
