@@ -5,7 +5,7 @@
  * used where it initialised; every histogram must be destroy()ed (WASM memory is not GC'd).
  */
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummaryUs, LatenessSummaryUs } from '../report/model.js';
+import type { LatencyPercentileUs, LatencySummaryUs, LatenessSummaryUs } from '../report/model.js';
 
 export type Histogram = hdr.Histogram;
 
@@ -61,6 +61,25 @@ export function summarizeLatency(h: Histogram, negativeSamples: number): Latency
     samples: h.totalCount,
     negativeSamples,
   };
+}
+
+/**
+ * Percentiles for a distribution curve: the body at 0/25/50/75, then the tail in 1-2-5 steps
+ * (90, 95, 98, 99, 99.5 ...), which is close to evenly spaced on the usual log "nines" axis.
+ * The tail stops where fewer than one sample lies beyond the percentile (past that every
+ * point is the maximum) and at 99.9999; the maximum closes the list as percentile 100.
+ */
+export function latencyPercentiles(h: Histogram): LatencyPercentileUs[] {
+  const n = h.totalCount;
+  if (n === 0) return [];
+  const points: LatencyPercentileUs[] = [0, 25, 50, 75].map((percentile) => ({ percentile, valueUs: h.getValueAtPercentile(percentile) }));
+  const tails = [1, 2, 3, 4, 5, 6].flatMap((decade) => [1, 0.5, 0.2].map((m) => m * 10 ** -decade));
+  for (const tail of tails.filter((t) => t * n >= 1)) {
+    const percentile = Number((100 - tail * 100).toFixed(6));
+    points.push({ percentile, valueUs: h.getValueAtPercentile(percentile) });
+  }
+  points.push({ percentile: 100, valueUs: h.maxValue });
+  return points;
 }
 
 export function summarizeLateness(h: Histogram): LatenessSummaryUs {
