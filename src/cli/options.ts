@@ -55,6 +55,7 @@ export const OPTIONS = {
   json: { ...bool, alias: 'J', describe: 'Print one JSON document at the end (stdout); no live lines' },
   'json-stream': { ...bool, describe: 'Print one JSON event per line (start, interval, warning, end, error)' },
   backend: { ...str, describe: 'Socket backend: auto, dgram (node:dgram) or native (recvmmsg, kernel timestamps)', defaultDescription: DEFAULTS.backend },
+  report: { ...str, describe: 'Also write a self-contained HTML report with charts to this file (opens offline), when the run ends or is interrupted' },
 } as const satisfies Record<string, Options>;
 
 /** Shown under every command's help too: the two unit systems and the exit codes. */

@@ -7,7 +7,9 @@ import { ConfigError } from '../../errors.js';
 import { DEFAULTS, LIMITS } from '../../config/defaults.js';
 import { validateLoopback, type RawOptions } from '../../config/validate.js';
 import { readNumber, readString } from '../../config/raw-options.js';
+import { readReportPath } from '../../config/report-path.js';
 import type { CommandContext } from '../context.js';
+import { writeHtmlReport } from '../html-report.js';
 import { addOptions, type OptionGroups } from '../options.js';
 import type { CompareRun } from '../../compare/run.js';
 
@@ -18,7 +20,7 @@ export const options = {
   'Settings:': ['rcvbuf', 'rcvbuf-force', 'max-loss'],
   'Traffic:': ['rate', 'size', 'burst', 'burst-interval', 'count', 'duration', 'ipv6'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
-  'Output:': ['json', 'backend'],
+  'Output:': ['json', 'backend', 'report'],
 } as const satisfies OptionGroups;
 
 const overrides = {
@@ -43,6 +45,7 @@ function settingsOf(argv: RawOptions): string[] {
 export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
   const maxLoss = readNumber(argv, 'max-loss', LIMITS.maxLossPercent, '%') ?? 0;
   const force = argv['rcvbuf-force'] === true;
+  const reportPath = readReportPath(argv);
   // Validate every setting before the first run starts.
   const runs: CompareRun[] = settingsOf(argv).map((label) => {
     const isDefault = label.toLowerCase() === 'default';
@@ -60,6 +63,10 @@ export async function handler(argv: RawOptions, ctx: CommandContext): Promise<nu
   try {
     const report = await handle.result;
     ctx.io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderCompare(report));
+    if (reportPath !== null) {
+      const { renderCompareHtml } = await import('../../report/html/index.js');
+      writeHtmlReport(ctx, reportPath, (c) => renderCompareHtml(report, c));
+    }
     return report.end.verdict.winner === null ? 3 : 0;
   } finally {
     ctx.setActiveRun(null);
