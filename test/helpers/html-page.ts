@@ -10,13 +10,21 @@ export function embeddedCharts(html: string): Map<string, EmbeddedChart> {
   return out;
 }
 
-/** Attributes that would make a browser fetch from the network (or from anywhere). */
+/**
+ * Attributes of real tags that would make a browser fetch something (a URL with a scheme other
+ * than data:, or protocol-relative). Only tags count: in serialized HTML a "<" in text is
+ * always &lt;, so text that merely mentions src="http://..." is not a reference.
+ */
 export function externalReferences(html: string): string[] {
-  return [...html.matchAll(/\b(?:src|href|action|poster|srcset)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|\/\/)[^"'\s>]*/gi)]
-    .map((m) => m[0])
-    .filter((ref) => !/=\s*["']?\s*data:/i.test(ref));
+  const refs: string[] = [];
+  for (const tag of html.matchAll(/<[a-zA-Z][\w-]*(?:\s[^>]*)?>/g)) {
+    for (const m of tag[0].matchAll(/\s(?:src|href|action|poster|srcset|data)\s*=\s*["']?\s*((?:[a-z][a-z0-9+.-]*:|\/\/)[^"'\s>]*)/gi)) {
+      if (!/^data:/i.test(m[1]!)) refs.push(m[0].trim());
+    }
+  }
+  return refs;
 }
 
 export function chartContainers(html: string): string[] {
-  return [...html.matchAll(/<figure class="chart" id="([^"]+)" data-chart="[^"]+">/g)].map((m) => m[1]!);
+  return [...html.matchAll(/<figure class="chart(?: wide)?" id="([^"]+)" data-chart="[^"]+">/g)].map((m) => m[1]!);
 }

@@ -44,11 +44,12 @@ describe('HTML report renderers', () => {
   it('compare: bars per setting, the verdict and the fix commands', () => {
     const r = compareReport();
     const html = renderCompareHtml(r, context);
-    expect(chartContainers(html)).toEqual(['received-lost', 'drops', 'peak-queue']);
+    expect(chartContainers(html)).toEqual(['received-lost', 'drops', 'peak-queue', 'latency-p99']);
     expect(series(html, 'received-lost', 'received')).toEqual(r.end.settings.map((s) => s.packets));
     expect(series(html, 'received-lost', 'lost')).toEqual(r.end.settings.map((s) => s.lostPackets));
     expect(series(html, 'drops', 'RcvbufErrors')).toEqual(r.end.settings.map((s) => s.rcvbufErrors));
     expect(series(html, 'peak-queue', 'peak queue')).toEqual([100, 100, 31]);
+    expect(series(html, 'latency-p99', 'latency p99')).toEqual(r.end.settings.map((s) => s.latencyP99Us));
     for (const line of [...r.end.verdict.lines, ...r.end.verdict.fix]) expect(html).toContain(escapeHtml(line));
   });
 
@@ -95,6 +96,7 @@ describe('HTML report renderers', () => {
 
   it('the helpers the test itself relies on catch what they claim to', () => {
     expect(externalReferences('<img src="http://x/y.png"><a href=//cdn.example/x>')).toHaveLength(2);
+    expect(externalReferences('<p>&lt;script src="http://x/y.js"&gt;</p>')).toEqual([]);
     expect(externalReferences('<img src="data:image/png;base64,AAAA">')).toEqual([]);
     const json = jsonForScript({ a: '</script><!-- & \u2028' });
     expect(json).not.toMatch(/[<>&\u2028]/);

@@ -24,6 +24,8 @@ export interface Axis {
   format?: TickFormat;
   /** Bars of different series stack instead of standing side by side. */
   stacked?: boolean;
+  /** Whole numbers only (counts): no fractional ticks. */
+  integer?: boolean;
 }
 
 export interface XAxis extends Axis {
@@ -75,6 +77,8 @@ export interface ChartSpec {
   series: Series[];
   /** The same data, readable without JavaScript. */
   table: HtmlTable;
+  /** Takes the page's full width (many categories, e.g. a long search path). */
+  wide?: boolean;
 }
 
 /** What the page embeds as JSON for its script: the chart without its table and words. */

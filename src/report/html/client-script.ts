@@ -51,6 +51,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     if (a.min !== undefined) s.min = a.min;
     if (a.max !== undefined) s.max = a.max;
     if (a.format) s.ticks.callback = FORMATS[a.format];
+    // Counts have no fractional ticks (an all-zero series would otherwise get 0, 0.2, 0.4 ...).
+    if (a.integer) s.ticks.precision = 0;
     if (a.format === 'log') {
       s.ticks.autoSkip = false;
       // Chart.js puts a tick (and grid line) at every 1..9 x 10^n: keep 1-2-5, or only the

@@ -1,7 +1,8 @@
 /** The HTML report of `compare`: one bar group per receive-buffer setting, then the verdict. */
 import { settingName } from '../../compare/verdict.js';
 import type { CompareReport, CompareSetting } from '../../compare/model.js';
-import { formatBytes, formatInteger, formatPercent, formatUs } from '../format.js';
+import { formatBytes, formatInteger, formatPercent } from '../format.js';
+import { formatMicros } from './units.js';
 import type { ChartSpec } from './chart-spec.js';
 import { formatDate, renderPage, type ReportContext } from './page.js';
 import { COLOURS } from './palette.js';
@@ -24,7 +25,7 @@ function receivedLostChart(r: CompareReport): ChartSpec {
     title: 'Received and lost, per setting',
     caption: 'The same traffic at each receive-buffer setting: each bar is everything sent, split into what arrived and what was lost.',
     x: { title: 'receive buffer setting', type: 'category', labels: labels(r), stacked: true },
-    y: { title: 'datagrams', type: 'linear', min: 0, format: 'si', stacked: true },
+    y: { title: 'datagrams', type: 'linear', min: 0, format: 'si', stacked: true, integer: true },
     series: [
       { label: 'received', kind: 'bar', axis: 'y', color: COLOURS.received, data: s.map((x) => x.packets) },
       { label: 'lost', kind: 'bar', axis: 'y', color: COLOURS.lost, data: s.map((x) => x.lostPackets) },
@@ -43,7 +44,7 @@ function dropsChart(r: CompareReport): ChartSpec {
     title: 'Where the loss happened, per setting',
     caption: "Lost datagrams next to the kernel's counters: this socket's drops (its receive buffer was full) and the namespace's Udp RcvbufErrors. Loss above the socket drops happened before the socket.",
     x: { title: 'receive buffer setting', type: 'category', labels: labels(r) },
-    y: { title: 'datagrams', type: 'linear', min: 0, format: 'si' },
+    y: { title: 'datagrams', type: 'linear', min: 0, format: 'si', integer: true },
     series: [
       { label: 'lost (sequence gaps)', kind: 'bar', axis: 'y', color: COLOURS.lost, data: s.map((x) => x.lostPackets) },
       { label: 'socket drops', kind: 'bar', axis: 'y', color: COLOURS.socketDrops, data: s.map((x) => x.socketDrops) },
@@ -69,8 +70,24 @@ function queueChart(r: CompareReport): ChartSpec {
       { label: 'buffer full (100 %)', kind: 'line', axis: 'y', color: COLOURS.lost, data: s.map(() => 100), dashed: true, point: 'none' },
     ],
     table: {
-      head: ['Setting', 'Granted, bytes', 'Peak queue', 'Latency p99'],
-      rows: s.map((x, i) => [names(r)[i] ?? x.label, formatInteger(x.rcvbufGrantedBytes), `${queuePercent(x)} %`, formatUs(x.latencyP99Us)]),
+      head: ['Setting', 'Granted, bytes', 'Peak queue'],
+      rows: s.map((x, i) => [names(r)[i] ?? x.label, formatInteger(x.rcvbufGrantedBytes), `${queuePercent(x)} %`]),
+    },
+  };
+}
+
+function latencyChart(r: CompareReport): ChartSpec {
+  const s = r.end.settings;
+  return {
+    id: 'latency-p99',
+    title: 'Latency p99, per setting',
+    caption: 'One-way latency that 99 % of the datagrams beat. A bigger buffer loses less but can hold datagrams longer: this is what the room costs.',
+    x: { title: 'receive buffer setting', type: 'category', labels: labels(r) },
+    y: { title: 'one-way latency p99, µs', type: 'linear', min: 0, format: 'si' },
+    series: [{ label: 'latency p99', kind: 'bar', axis: 'y', color: COLOURS.latency, data: s.map((x) => x.latencyP99Us) }],
+    table: {
+      head: ['Setting', 'Latency p99, µs', 'Latency p99'],
+      rows: s.map((x, i) => [names(r)[i] ?? x.label, formatInteger(x.latencyP99Us), formatMicros(x.latencyP99Us)]),
     },
   };
 }
@@ -101,7 +118,7 @@ export function renderCompareHtml(report: CompareReport, context: ReportContext)
     notes: v.lines,
     commands: { heading: 'To apply it (as root, in the initial network namespace)', lines: v.fix },
     tables: [],
-    charts: [receivedLostChart(report), dropsChart(report), queueChart(report)],
+    charts: [receivedLostChart(report), dropsChart(report), queueChart(report), latencyChart(report)],
     context,
   });
 }

@@ -22,6 +22,7 @@ function answersChart(r: FindRateReport): ChartSpec {
       { label: 'highest passing', kind: 'bar', axis: 'y', color: COLOURS.passed, data: results.map((x) => x.bestPacketsPerSec) },
       { label: 'lowest failing', kind: 'bar', axis: 'y', color: COLOURS.failed, data: results.map((x) => x.firstFailPacketsPerSec) },
     ],
+    wide: true,
     table: {
       head: ['Setting', 'Granted, bytes', 'Highest passing, datagrams/s', 'Mbit/s', 'Burst', 'Lowest failing, datagrams/s', 'Trials'],
       rows: results.map((x) => [x.label, formatInteger(x.rcvbufGrantedBytes), orNull(x.bestPacketsPerSec), x.bestBitsPerSec === null ? '-' : formatMbitsPerSec(x.bestBitsPerSec), orNull(x.bestBurst), orNull(x.firstFailPacketsPerSec), String(x.trials.length)]),
@@ -55,7 +56,7 @@ function searchChart(r: FindRateReport, x: FindRateResult, index: number): Chart
   return {
     id: `search-${index + 1}`,
     title: `Search path: ${x.label} (granted ${formatInteger(x.rcvbufGrantedBytes)} B)`,
-    caption: `Each trial in order, searching ${variable}: bars are the offered rate (green passed, red lost more than ${formatPercent(r.end.maxLossPercent)}), the line is its loss. ${x.summary}`,
+    caption: `Each trial in order, searching ${variable}: bars are the offered rate (green passed, red lost more than ${formatPercent(r.end.maxLossPercent)}), the line is its loss. Answer: ${x.summary}`,
     x: { title: 'trial (phase)', type: 'category', labels: trials.map((t, i) => [`#${i + 1}`, t.phase]) },
     y: { title: `offered rate, datagrams/s${log ? ' (log scale)' : ''}`, type: log ? 'logarithmic' : 'linear', format: log ? 'log' : 'si', ...(log ? {} : { min: 0 }) },
     y2: { title: 'loss, % of datagrams', type: 'linear', min: 0, format: 'percent' },
@@ -65,6 +66,7 @@ function searchChart(r: FindRateReport, x: FindRateResult, index: number): Chart
       { label: 'loss %', kind: 'line', axis: 'y2', color: COLOURS.limit, data: trials.map((t) => t.lossPercent), point: 'circle' },
       { label: `max loss (${formatPercent(r.end.maxLossPercent)})`, kind: 'line', axis: 'y2', color: COLOURS.lost, data: trials.map(() => r.end.maxLossPercent), dashed: true, point: 'none' },
     ],
+    wide: true,
     table: {
       head: ['Trial', 'Phase', 'Offered, datagrams/s', 'Mbit/s', 'Burst', 'Sent', 'Received', 'Lost', 'Loss', 'Socket drops', 'RcvbufErrors', 'Result'],
       rows: trials.map(trialRow),

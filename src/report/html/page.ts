@@ -68,10 +68,10 @@ function renderFigure(c: ChartSpec): string {
   // Short tables are open (they are the chart in words); long ones fold so the charts stay together.
   const open = rows <= 12 ? ' open' : '';
   return [
-    `<figure class="chart" id="${escapeHtml(c.id)}" data-chart="${escapeHtml(dataId)}">`,
+    `<figure class="chart${c.wide === true ? ' wide' : ''}" id="${escapeHtml(c.id)}" data-chart="${escapeHtml(dataId)}">`,
     `<figcaption><h3>${escapeHtml(c.title)}</h3><p>${escapeHtml(c.caption)}</p></figcaption>`,
     `<div class="canvas-box"><canvas role="img" aria-label="${escapeHtml(c.title)}"></canvas></div>`,
-    `<details${open}><summary>Data table (${rows} row${rows === 1 ? '' : 's'})</summary>${renderTable(c.table)}</details>`,
+    `<details${open}><summary>Data table (${rows} row${rows === 1 ? '' : 's'})</summary><div class="scroll">${renderTable(c.table)}</div></details>`,
     `<script type="application/json" id="${escapeHtml(dataId)}">${jsonForScript(embeddedChart(c))}</script>`,
     '</figure>',
   ].join('\n');

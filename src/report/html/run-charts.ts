@@ -3,8 +3,9 @@
  * receive queue's peak per interval, and the run's latency percentile curve. Each comes with
  * the table of the same numbers.
  */
-import { formatInteger, formatMbitsPerSec, formatPercent, formatSec, formatUs } from '../format.js';
+import { formatInteger, formatMbitsPerSec, formatPercent, formatSec } from '../format.js';
 import type { Interval, LatencyPercentileUs, ReceiverEnd, ReceiverInterval, SenderInterval } from '../model.js';
+import { formatMicros } from './units.js';
 import type { ChartSpec, XY } from './chart-spec.js';
 import { COLOURS } from './palette.js';
 
@@ -50,7 +51,7 @@ export function lossChart(intervals: readonly Interval[]): ChartSpec {
     title: 'Loss per interval',
     caption: 'Datagrams missing from the sequence (lost) and the ones this socket dropped because its receive buffer was full (kernel drops counter), with the loss rate on the right axis.',
     x: { title: 'interval end, s', type: 'category', labels: recv.map(endLabel) },
-    y: { title: 'datagrams per interval', type: 'linear', min: 0, format: 'int' },
+    y: { title: 'datagrams per interval', type: 'linear', min: 0, format: 'int', integer: true },
     y2: { title: 'loss, % of datagrams', type: 'linear', min: 0, format: 'percent' },
     series: [
       { label: 'lost (sequence gaps)', kind: 'bar', axis: 'y', color: COLOURS.lost, data: recv.map((i) => i.sum.lostPackets) },
@@ -103,6 +104,6 @@ export function latencyChart(end: ReceiverEnd): ChartSpec {
     x: { title: 'percentile (share of datagrams at or below the value)', type: 'category', labels: points.map((p) => percentileLabel(p.percentile)) },
     y: { title: `one-way latency, µs${log ? ' (log scale)' : ''}`, type: log ? 'logarithmic' : 'linear', format: log ? 'log' : 'si', ...(log ? {} : { min: 0 }) },
     series: [{ label: 'latency', kind: 'line', axis: 'y', color: COLOURS.latency, data: values, point: 'circle' }],
-    table: { head: ['Percentile', 'Latency, µs', 'Latency'], rows: points.map((p) => [percentileLabel(p.percentile), formatInteger(p.valueUs), formatUs(p.valueUs)]) },
+    table: { head: ['Percentile', 'Latency, µs', 'Latency'], rows: points.map((p) => [percentileLabel(p.percentile), formatInteger(p.valueUs), formatMicros(p.valueUs)]) },
   };
 }

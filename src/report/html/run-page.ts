@@ -1,6 +1,7 @@
 /** The HTML report of `receive` and `loopback`: header, summary, and the four run charts. */
-import { formatBytes, formatInteger, formatMbitsPerSec, formatPercent, formatSec, formatUs } from '../format.js';
+import { formatBytes, formatInteger, formatMbitsPerSec, formatPercent, formatSec } from '../format.js';
 import type { LoopbackRunReport, ReceiverEnd, ReceiverRunReport, SenderEnd } from '../model.js';
+import { formatMicros } from './units.js';
 import type { HtmlTable } from './chart-spec.js';
 import { formatDate, renderPage, type ReportContext, type Tile } from './page.js';
 import { latencyChart, lossChart, queueChart, throughputChart } from './run-charts.js';
@@ -46,7 +47,7 @@ function receiverTiles(end: ReceiverEnd): Tile[] {
     { label: 'datagrams received', value: formatInteger(t.packets) },
     { label: 'lost (share of expected)', value: `${formatInteger(t.lostPackets)} (${formatPercent(t.lossPercent)})`, tone: lossTone },
     { label: 'received, UDP payload', value: `${formatMbitsPerSec(t.bitsPerSecond)} Mbit/s` },
-    { label: 'latency p50 / p99', value: l.samples > 0 ? `${formatUs(l.p50)} / ${formatUs(l.p99)}` : '-' },
+    { label: 'latency p50 / p99', value: l.samples > 0 ? `${formatMicros(l.p50)} / ${formatMicros(l.p99)}` : '-' },
     { label: 'socket drops (kernel)', value: formatInteger(end.kernel.socketDrops), tone: end.kernel.socketDrops > 0 ? 'bad' : 'good' },
     { label: `peak receive queue (of ${formatBytes(end.socket.rcvbufGrantedBytes)})`, value: `${Math.round(end.kernel.peakQueueFraction * 100)} %`, tone: end.kernel.peakQueueFraction >= 1 ? 'bad' : 'neutral' },
   ];
@@ -73,9 +74,9 @@ function streamsTable(end: ReceiverEnd): HtmlTable {
     formatInteger(s.duplicatePackets),
     formatInteger(s.outOfOrderPackets),
     s.jitterMs.toFixed(3),
-    s.latencyUs.samples > 0 ? formatUs(s.latencyUs.p50) : '-',
-    s.latencyUs.samples > 0 ? formatUs(s.latencyUs.p99) : '-',
-    s.latencyUs.samples > 0 ? formatUs(s.latencyUs.max) : '-',
+    s.latencyUs.samples > 0 ? formatMicros(s.latencyUs.p50) : '-',
+    s.latencyUs.samples > 0 ? formatMicros(s.latencyUs.p99) : '-',
+    s.latencyUs.samples > 0 ? formatMicros(s.latencyUs.max) : '-',
   ];
   return {
     head: ['Stream', 'Datagrams', 'Mbit/s', 'Lost (%)', 'Duplicates', 'Out of order', 'Jitter, ms', 'Latency p50', 'p99', 'max'],

@@ -15,11 +15,11 @@ dl.facts dd { margin: 0; font-weight: 600; }
 p.command { margin: 10px 0 0; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 p.command code { background: var(--panel); border: 1px solid var(--line); border-radius: 4px; padding: 3px 6px; overflow-wrap: anywhere; }
-.tiles { display: flex; flex-wrap: wrap; gap: 12px; }
-.tile { flex: 1 1 150px; border: 1px solid var(--line); border-left: 4px solid #94a3b8; border-radius: 6px; padding: 8px 12px; background: var(--panel); }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; }
+.tile { border: 1px solid var(--line); border-left: 4px solid #94a3b8; border-radius: 6px; padding: 8px 12px; background: var(--panel); }
 .tile.good { border-left-color: var(--good); }
 .tile.bad { border-left-color: var(--bad); }
-.tile .value { display: block; font-size: 20px; font-weight: 700; }
+.tile .value { display: block; font-size: 18px; font-weight: 700; white-space: nowrap; }
 .tile.bad .value { color: var(--bad); }
 .tile .label { display: block; font-size: 12px; color: var(--muted); }
 ul.notes { margin: 12px 0 0; padding-left: 20px; }
@@ -32,6 +32,7 @@ thead th { background: var(--panel); font-weight: 600; border-bottom: 1px solid 
 tbody th { text-align: left; font-weight: 600; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; min-width: 0; }
+figure.chart.wide { grid-column: 1 / -1; }
 figure.chart h3 { margin: 0 0 2px; }
 figure.chart figcaption p { margin: 0 0 8px; color: var(--muted); font-size: 13px; }
 .canvas-box { position: relative; height: 320px; }
