@@ -14,9 +14,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareReport } from '../../src/compare/model.js';
 import { renderFindRateHtml } from '../../src/report/html/index.js';
-import type { LoopbackRunReport, ReceiverInterval } from '../../src/report/model.js';
+import type { LoopbackRunReport, ReceiverInterval, ReceiverRunReport, SenderRunReport } from '../../src/report/model.js';
 import { BROWSER_SERVICE_HOSTS, chartsInDom, findChromium, pngSize, runChromium } from '../helpers/chromium.js';
-import { runCli } from '../helpers/cli.js';
+import { freePort, runCli, startCli, waitForUdpPort } from '../helpers/cli.js';
 import { findRateReport, HOSTILE } from '../helpers/html-models.js';
 import { embeddedCharts, externalReferences } from '../helpers/html-page.js';
 
@@ -94,6 +94,34 @@ describe.skipIf(chromium === null)(`HTML reports in headless Chromium${chromium 
     expect(data.get('latency')?.series[0]?.data).toEqual(json.end.total.latencyPercentilesUs.map((p) => p.valueUs));
     expect(json.end.total.latencyPercentilesUs.at(-1)?.valueUs).toBe(json.end.total.latencyUs.max);
     await checkInBrowser(file, 'loopback', 4, 'loopback-report');
+  }, 180_000);
+
+  it('receive --report stopped by Ctrl-C: the partial result is written and drawn', async () => {
+    const file = path.join(ARTIFACTS, 'receive-report.html');
+    rmSync(file, { force: true });
+    const port = await freePort();
+    const rx = startCli(['receive', '--bind', '127.0.0.1', '--port', String(port), '--duration', '60', '--json', '--report', file]);
+    const guard = setTimeout(() => rx.child.kill('SIGKILL'), 90_000);
+    try {
+      await waitForUdpPort(port);
+      const tx = await runCli(['send', '--dest', '127.0.0.1', '--port', String(port), '--count', '3000', '--rate', '3kpps', '--size', '1000', '--json'], 60_000);
+      expect(tx.code, tx.stderr).toBe(0);
+      const sent = JSON.parse(tx.stdout) as SenderRunReport;
+      expect(sent.end.total.packets).toBe(3000);
+      await new Promise((r) => setTimeout(r, 300));
+      rx.child.kill('SIGINT');
+      const r = await rx.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`report written: ${file}`);
+      const json = JSON.parse(r.stdout) as ReceiverRunReport;
+      expect(json.end.stoppedBy).toBe('signal');
+      expect(json.end.total.packets - json.end.total.duplicatePackets + json.end.total.lostPackets).toBe(3000);
+      const data = embeddedCharts(readFileSync(file, 'utf8'));
+      expect(data.get('latency')?.series[0]?.data).toEqual(json.end.total.latencyPercentilesUs.map((p) => p.valueUs));
+      await checkInBrowser(file, 'receive', 4, 'receive-report');
+    } finally {
+      clearTimeout(guard);
+    }
   }, 180_000);
 
   it('compare --report: four charts drawn, one bar per setting from the run', async () => {
