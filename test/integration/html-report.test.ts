@@ -23,6 +23,7 @@ import { embeddedCharts, externalReferences } from '../helpers/html-page.js';
 const chromium = findChromium();
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const CHROMIUM_TIMEOUT_MS = 60_000;
+if (chromium === null) console.warn('html-report.test.ts: skipped: no chromium on PATH (Debian: apt-get install chromium)');
 
 describe.skipIf(chromium === null)(`HTML reports in headless Chromium${chromium === null ? ' (skipped: no chromium on PATH; apt-get install chromium)' : ''}`, () => {
   const requests: string[] = [];
