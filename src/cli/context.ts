@@ -33,6 +33,8 @@ export interface CommandContext {
   loadEngine(): Promise<Engine>;
   /** Main keeps the running handle's stop so the first Ctrl-C ends the run gracefully. */
   setActiveRun(stop: ((reason: StopReason) => void) | null): void;
+  /** The arguments after "mcastbench", as typed (shown in the --report page's header). */
+  args?: readonly string[];
 }
 
 /**

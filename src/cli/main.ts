@@ -135,7 +135,7 @@ export async function main(args: readonly string[], io: CliIo, loadEngine: () =>
       io.stdout.write(parsed.text.endsWith('\n') ? parsed.text : `${parsed.text}\n`);
       return EXIT.ok;
     }
-    const ctx: CommandContext = { io, loadEngine, setActiveRun: (stop) => (stopActiveRun = stop) };
+    const ctx: CommandContext = { io, loadEngine, setActiveRun: (stop) => (stopActiveRun = stop), args };
     return await parsed.command.handler(parsed.argv, ctx);
   } catch (e) {
     const { text, code } = describeError(e, io.env);

@@ -74,6 +74,7 @@ export const OPTIONS = {
   ceiling: { ...str, describe: 'Highest value ever tried, same units as --start' },
   resolution: { ...str, describe: 'Stop bisecting once the last pass and the first fail are this close, percent of the pass (0.1-50)' },
   trial: { ...str, describe: 'Length of each trial (e.g. 3s, 0.5-600 s); a buffer hides an overload until it fills, so large buffers need longer trials' },
+  report: { ...str, describe: 'Also write a self-contained HTML report with charts to this file (opens offline), when the run ends or is interrupted' },
 } as const satisfies Record<string, Options>;
 
 /** Shown under every command's help too: the two unit systems and the exit codes. */

@@ -22,6 +22,16 @@ export interface LatencySummaryUs {
   negativeSamples: number;
 }
 
+/**
+ * One point of a latency percentile distribution (HdrHistogram's percentile output): valueUs
+ * is the latency at or below which `percentile` % of the samples fall. percentile 0 is the
+ * minimum and 100 the maximum.
+ */
+export interface LatencyPercentileUs {
+  percentile: number;
+  valueUs: number;
+}
+
 /** Lateness of burst starts against their deadlines. */
 export interface LatenessSummaryUs {
   p50: number;
@@ -85,6 +95,8 @@ export interface ReceiverTotal extends ReceiverStreamCounters {
   bitsPerSecond: number;
   packetsPerSecond: number;
   latencyUs: LatencySummaryUs;
+  /** The whole run's latency distribution, for a percentile curve; empty without samples. */
+  latencyPercentilesUs: LatencyPercentileUs[];
 }
 
 /** Kernel counter deltas over the run (or interval). */

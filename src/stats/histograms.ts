@@ -5,7 +5,7 @@
  * used where it initialised; every histogram must be destroy()ed (WASM memory is not GC'd).
  */
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummaryUs, LatenessSummaryUs } from '../report/model.js';
+import type { LatencyPercentileUs, LatencySummaryUs, LatenessSummaryUs } from '../report/model.js';
 
 export type Histogram = hdr.Histogram;
 
@@ -61,6 +61,29 @@ export function summarizeLatency(h: Histogram, negativeSamples: number): Latency
     samples: h.totalCount,
     negativeSamples,
   };
+}
+
+/**
+ * Percentiles for a distribution curve: the body at 0/25/50/75, then the tail in 1-2-5 steps
+ * (90, 95, 98, 99, 99.5 ...), which is close to evenly spaced on the usual log "nines" axis.
+ * The tail stops where fewer than one sample lies beyond the percentile (past that every
+ * point is the maximum), at the latest at 99.99998; the maximum closes the list as percentile 100.
+ */
+export function latencyPercentiles(h: Histogram): LatencyPercentileUs[] {
+  const n = h.totalCount;
+  if (n === 0) return [];
+  const points: LatencyPercentileUs[] = [0, 25, 50, 75].map((percentile) => ({ percentile, valueUs: h.getValueAtPercentile(percentile) }));
+  // Tails as tenths over a power of ten (10/100 = 10 %, 5/100, 2/100, 10/1000 ...), so the
+  // "at least one sample beyond" test is integer arithmetic, free of 1e-4 * 1e4 < 1.
+  for (let d = 100; d <= 10_000_000; d *= 10) {
+    for (const tenths of [10, 5, 2]) {
+      if (tenths * n < d) continue;
+      const percentile = Number((100 - (100 * tenths) / d).toFixed(6));
+      points.push({ percentile, valueUs: h.getValueAtPercentile(percentile) });
+    }
+  }
+  points.push({ percentile: 100, valueUs: h.maxValue });
+  return points;
 }
 
 export function summarizeLateness(h: Histogram): LatenessSummaryUs {

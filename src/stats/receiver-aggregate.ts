@@ -4,7 +4,7 @@
  * Pure apart from the histograms it owns (destroy() releases them).
  */
 import os from 'node:os';
-import { createHistogram, mergeEncoded, summarizeLatency, type Histogram } from './histograms.js';
+import { createHistogram, latencyPercentiles, mergeEncoded, summarizeLatency, type Histogram } from './histograms.js';
 import { reconcile } from '../kernel/reconcile.js';
 import type { ReceiverConfig } from '../config/types.js';
 import type { KernelSnapshot, ReceiverReady, ReceiverSnapshot, StreamSnapshot } from '../engine/messages.js';
@@ -261,6 +261,7 @@ export class ReceiverAggregator {
       bitsPerSecond: rate(bytes * 8, sec),
       packetsPerSecond: rate(packets, sec),
       latencyUs: summarizeLatency(all, sum((s) => s.latencyUs.negativeSamples)),
+      latencyPercentilesUs: latencyPercentiles(all),
     };
     all.destroy();
     const kernel = kernelCounters(this.kernel, this.peakQueue, this.socket.rcvbufGrantedBytes);

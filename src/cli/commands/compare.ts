@@ -7,7 +7,9 @@ import { DEFAULTS, LIMITS } from '../../config/defaults.js';
 import { validateLoopback, type RawOptions } from '../../config/validate.js';
 import { readNumber } from '../../config/raw-options.js';
 import { readRcvbufSettings, settingOptions } from '../../config/rcvbuf-list.js';
+import { readReportPath } from '../../config/report-path.js';
 import type { CommandContext } from '../context.js';
+import { writeHtmlReport } from '../html-report.js';
 import { addOptions, type OptionGroups } from '../options.js';
 import type { CompareRun } from '../../compare/loopback-steps.js';
 
@@ -19,7 +21,7 @@ export const options = {
   'Traffic:': ['rate', 'size', 'burst', 'burst-interval', 'count', 'duration', 'ipv6'],
   'Totem profile:': ['profile', 'window-size', 'netmtu', 'token-rotation'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
-  'Output:': ['json', 'backend'],
+  'Output:': ['json', 'backend', 'report'],
 } as const satisfies OptionGroups;
 
 const overrides = {
@@ -36,6 +38,7 @@ export function builder(y: Argv): Argv {
 
 export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
   const maxLoss = readNumber(argv, 'max-loss', LIMITS.maxLossPercent, '%') ?? 0;
+  const reportPath = readReportPath(argv);
   // Validate every setting before the first run starts.
   const runs: CompareRun[] = readRcvbufSettings(argv, 'default,26214400').map((label) => {
     const raw = { ...settingOptions(argv, label), 'max-loss': undefined, maxLoss: undefined, interval: '0' };
@@ -62,6 +65,10 @@ export async function handler(argv: RawOptions, ctx: CommandContext): Promise<nu
   try {
     const report = await handle.result;
     ctx.io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderCompare(report));
+    if (reportPath !== null) {
+      const { renderCompareHtml } = await import('../../report/html/index.js');
+      writeHtmlReport(ctx, reportPath, (c) => renderCompareHtml(report, c));
+    }
     return report.end.verdict.winner === null ? 3 : 0;
   } finally {
     ctx.setActiveRun(null);

@@ -1,8 +1,10 @@
 /** `mcastbench loopback`: both ends in one process over 127.0.0.1 (or ::1): a self-test. */
 import type { Argv } from 'yargs';
 import { DEFAULTS } from '../../config/defaults.js';
+import { readReportPath } from '../../config/report-path.js';
 import { validateLoopback, type RawOptions } from '../../config/validate.js';
 import type { CommandContext } from '../context.js';
+import { writeHtmlReport } from '../html-report.js';
 import { addOptions, OUTPUT_GROUP, type OptionGroups } from '../options.js';
 import { createRunOutput } from '../output.js';
 import { exitCodeOf, runWithOutput } from '../run.js';
@@ -17,7 +19,7 @@ export const options = {
   'Socket:': ['sndbuf', 'rcvbuf', 'rcvbuf-force', 'tos', 'dscp', 'gso'],
   'Run:': ['idle-exit', 'max-loss'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
-  'Output:': OUTPUT_GROUP,
+  'Output:': [...OUTPUT_GROUP, 'report'],
 } as const satisfies OptionGroups;
 
 const overrides = {
@@ -36,9 +38,14 @@ export function builder(y: Argv): Argv {
 
 export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
   const { sender, receiver } = validateLoopback(argv);
+  const reportPath = readReportPath(argv);
   const out = createRunOutput(sender.output, 'loopback', ctx.io);
   const engine = await ctx.loadEngine();
   const warnings = [...sender.warnings, ...receiver.warnings];
   const report = await runWithOutput(ctx, out, warnings, (hooks) => engine.runLoopback(sender, receiver, hooks));
+  if (reportPath !== null) {
+    const { renderLoopbackHtml } = await import('../../report/html/index.js');
+    writeHtmlReport(ctx, reportPath, (c) => renderLoopbackHtml(report, c));
+  }
   return exitCodeOf(report);
 }

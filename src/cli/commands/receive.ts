@@ -3,9 +3,11 @@
  * list of --rcvbuf settings it is a compare receiver: one setting per sender session.
  */
 import type { Argv } from 'yargs';
+import { readReportPath } from '../../config/report-path.js';
 import { validateReceiver, type RawOptions } from '../../config/validate.js';
 import { isRcvbufList } from '../../config/rcvbuf-list.js';
 import type { CommandContext } from '../context.js';
+import { writeHtmlReport } from '../html-report.js';
 import { addOptions, OUTPUT_GROUP, type OptionGroups } from '../options.js';
 import { createRunOutput } from '../output.js';
 import { receiveCompare } from '../receive-compare.js';
@@ -19,7 +21,7 @@ export const options = {
   'Socket:': ['rcvbuf', 'rcvbuf-force'],
   'Run:': ['duration', 'idle-exit', 'max-loss', 'count-from', 'clocks-synced'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
-  'Output:': OUTPUT_GROUP,
+  'Output:': [...OUTPUT_GROUP, 'report'],
 } as const satisfies OptionGroups;
 
 export function builder(y: Argv): Argv {
@@ -41,8 +43,13 @@ export function builder(y: Argv): Argv {
 export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
   if (isRcvbufList(argv)) return receiveCompare(argv, ctx);
   const cfg = validateReceiver(argv);
+  const reportPath = readReportPath(argv);
   const out = createRunOutput(cfg.output, 'receiver', ctx.io);
   const engine = await ctx.loadEngine();
   const report = await runWithOutput(ctx, out, cfg.warnings, (hooks) => engine.runReceiver(cfg, hooks));
+  if (reportPath !== null) {
+    const { renderReceiveHtml } = await import('../../report/html/index.js');
+    writeHtmlReport(ctx, reportPath, (c) => renderReceiveHtml(report, c));
+  }
   return exitCodeOf(report);
 }
