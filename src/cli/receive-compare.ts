@@ -8,16 +8,19 @@ import { ConfigError } from '../errors.js';
 import { LIMITS } from '../config/defaults.js';
 import { readNumber } from '../config/raw-options.js';
 import { readRcvbufSettings, settingOptions } from '../config/rcvbuf-list.js';
+import { readReportPath } from '../config/report-path.js';
 import { validateReceiver, type RawOptions } from '../config/validate.js';
 import { renderJsonDocument } from '../report/json.js';
 import type { ReceiverSetting } from '../compare/two-node-steps.js';
 import type { CommandContext } from './context.js';
+import { writeHtmlReport } from './html-report.js';
 import { createRunOutput } from './output.js';
 
 export async function receiveCompare(argv: RawOptions, ctx: CommandContext): Promise<number> {
   // Every setting is validated before the first socket opens.
   const settings: ReceiverSetting[] = readRcvbufSettings(argv, 'default').map((label) => ({ label, receiver: validateReceiver(settingOptions(argv, label)) }));
   const maxLoss = readNumber(argv, 'max-loss', LIMITS.maxLossPercent, '%') ?? 0;
+  const reportPath = readReportPath(argv);
   const first = settings[0]!.receiver;
   if (first.output.jsonStream) {
     throw new ConfigError('--json-stream', 'has no event form for several --rcvbuf settings', '--json (one compare document) or text', 'ERR_OPTION_CONFLICT');
@@ -42,6 +45,10 @@ export async function receiveCompare(argv: RawOptions, ctx: CommandContext): Pro
   try {
     const report = await handle.result;
     ctx.io.stdout.write(json ? renderJsonDocument(report) : renderCompare(report));
+    if (reportPath !== null) {
+      const { renderCompareHtml } = await import('../report/html/index.js');
+      writeHtmlReport(ctx, reportPath, (c) => renderCompareHtml(report, c));
+    }
     return report.end.verdict.winner === null ? 3 : 0;
   } catch (e) {
     out.fail(e);

@@ -3,8 +3,12 @@
  * without a second node): the receiver takes one sender session per --rcvbuf setting, so each
  * row must carry the count that sender run reports and that run's session id.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort, runCli, startCli, waitForUdpPort } from '../helpers/cli.js';
+import { embeddedCharts } from '../helpers/html-page.js';
 import type { CompareReport } from '../../src/compare/model.js';
 import type { SenderRepeatReport } from '../../src/report/model.js';
 
@@ -16,7 +20,9 @@ describe('receive --rcvbuf default,1M + send --repeat 2 --gap 1s', () => {
     const port = await freePort();
     // --rcvbuf-force needs CAP_NET_ADMIN; 1M is below this host's rmem_max cap either way
     const force = isRoot ? ['--rcvbuf-force'] : [];
-    const receiver = startCli(['receive', '--bind', '127.0.0.1', '--port', String(port), '--rcvbuf', 'default,1M', ...force, '--duration', '30', '--json']);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mcb-two-node-'));
+    const report = path.join(dir, 'compare.html');
+    const receiver = startCli(['receive', '--bind', '127.0.0.1', '--port', String(port), '--rcvbuf', 'default,1M', ...force, '--duration', '30', '--json', '--report', report]);
     const killer = setTimeout(() => receiver.child.kill('SIGKILL'), 60_000);
     try {
       await waitForUdpPort(port);
@@ -47,7 +53,13 @@ describe('receive --rcvbuf default,1M + send --repeat 2 --gap 1s', () => {
       expect(rows[1]!.rcvbufForced).toBe(isRoot);
       if (isRoot) expect(rows[1]!.rcvbufGrantedBytes).toBe(2 * 1048576);
       expect(doc.end.verdict.lines.length).toBeGreaterThanOrEqual(2);
+      // --report: the compare page of this two-node run (drawn in Chromium by html-report.test.ts).
+      expect(r.stderr).toContain(`report written: ${report}`);
+      const html = readFileSync(report, 'utf8');
+      expect(html).toContain('data-charts-expected="4"');
+      expect(embeddedCharts(html).get('received-lost')?.series.map((x) => x.data)).toEqual([rows.map((x) => x.packets), rows.map((x) => x.lostPackets)]);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
       clearTimeout(killer);
       receiver.child.kill('SIGKILL');
     }

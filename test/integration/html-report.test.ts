@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareReport } from '../../src/compare/model.js';
+import type { FindRateReport } from '../../src/findrate/model.js';
 import { renderFindRateHtml } from '../../src/report/html/index.js';
 import type { LoopbackRunReport, ReceiverInterval, ReceiverRunReport, SenderRunReport } from '../../src/report/model.js';
 import { BROWSER_SERVICE_HOSTS, chartsInDom, findChromium, pngSize, runChromium } from '../helpers/chromium.js';
@@ -148,12 +149,23 @@ describe.skipIf(chromium === null)(`HTML reports in headless Chromium${chromium 
     await checkInBrowser(file, 'compare', 4, 'compare-report');
   }, 180_000);
 
-  it('find-rate page (hand-built model): every chart drawn, nothing fetched', async () => {
+  it('find-rate --report: the search path of a real run, every chart drawn, nothing fetched', async () => {
     const file = path.join(ARTIFACTS, 'find-rate-report.html');
-    const context = { host: os.hostname(), args: ['find-rate', '--rcvbuf', 'default,25M', '--size', '1000', '--max-loss', '0.1', '--report', file], generatedAtMs: Date.now() };
-    writeFileSync(file, renderFindRateHtml(findRateReport('default'), context));
-    await checkInBrowser(file, 'find-rate', 3, 'find-rate-report');
-  }, 120_000);
+    rmSync(file, { force: true });
+    // A receiver that burns 2 ms per datagram cannot take more than 500/s: a short search.
+    const r = await runCli(
+      ['find-rate', '--rcvbuf', 'default', '--start', '300pps', '--ceiling', '2400pps', '--trial', '0.5s', '--resolution', '20', '--size', '1000', '--receiver-work-us', '2000', '--json', '--report', file],
+      120_000,
+    );
+    expect([0, 3], r.stderr).toContain(r.code);
+    expect(r.stderr).toContain(`report written: ${file}`);
+    const json = JSON.parse(r.stdout) as FindRateReport;
+    const data = embeddedCharts(readFileSync(file, 'utf8'));
+    // One search-path chart per setting, with one point per trial of the run.
+    const path0 = [...data.values()].find((c) => c.series.some((s) => s.data.length === json.end.results[0]!.trials.length));
+    expect(path0, 'a chart with one point per trial').toBeDefined();
+    await checkInBrowser(file, 'find-rate', 2, 'find-rate-report');
+  }, 180_000);
 
   it('a label that closes </script> and loads a script stays text in the browser', async () => {
     const file = path.join(work, 'hostile.html');

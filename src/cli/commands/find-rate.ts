@@ -5,8 +5,10 @@
  */
 import type { Argv } from 'yargs';
 import { FIND_RATE_DEFAULTS, FIND_RATE_LIMITS, validateFindRate } from '../../config/find-rate.js';
+import { readReportPath } from '../../config/report-path.js';
 import type { RawOptions } from '../../config/validate.js';
 import type { CommandContext } from '../context.js';
+import { writeHtmlReport } from '../html-report.js';
 import { addOptions, type OptionGroups } from '../options.js';
 
 export const command = 'find-rate';
@@ -17,7 +19,7 @@ export const options = {
   'Settings:': ['rcvbuf', 'rcvbuf-force'],
   'Traffic:': ['size', 'burst', 'burst-interval', 'ipv6'],
   'Slow receiver:': ['receiver-pause', 'pause-every', 'receiver-work-us'],
-  'Output:': ['json', 'backend'],
+  'Output:': ['json', 'backend', 'report'],
 } as const satisfies OptionGroups;
 
 const overrides = {
@@ -40,6 +42,7 @@ export function builder(y: Argv): Argv {
 
 export async function handler(argv: RawOptions, ctx: CommandContext): Promise<number> {
   const cfg = validateFindRate(argv);
+  const reportPath = readReportPath(argv);
   for (const w of cfg.warnings) ctx.io.stderr.write(`mcastbench: warning: ${w}\n`);
   const [{ runFindRate }, { renderFindRate, renderTrialLine }] = await Promise.all([import('../../findrate/run.js'), import('../../findrate/render.js')]);
   const handle = runFindRate(cfg, {
@@ -52,6 +55,10 @@ export async function handler(argv: RawOptions, ctx: CommandContext): Promise<nu
   try {
     const report = await handle.result;
     ctx.io.stdout.write(cfg.json ? `${JSON.stringify(report, null, 2)}\n` : renderFindRate(report));
+    if (reportPath !== null) {
+      const { renderFindRateHtml } = await import('../../report/html/index.js');
+      writeHtmlReport(ctx, reportPath, (c) => renderFindRateHtml(report, c));
+    }
     // 3 when a setting has no answer: even its lowest trial lost more than --max-loss.
     return report.end.results.some((r) => r.bestPacketsPerSec === null) ? 3 : 0;
   } finally {

@@ -96,7 +96,8 @@ export function renderFindRateHtml(report: FindRateReport, context: ReportContex
       ['Settings', s.settings.join(', ')],
     ],
     tiles: report.end.results.map(answerTile),
-    notes: report.end.results.map((x) => `${x.label}: ${x.summary}`),
+    // The summary sentence already starts with the setting (e.g. "default 212992: ...").
+    notes: report.end.results.map((x) => x.summary),
     tables: [],
     charts: [answersChart(report), ...report.end.results.map((x, i) => searchChart(report, x, i))],
     context,
