@@ -98,7 +98,7 @@ export interface NativeAddon {
   /** Blocks the calling thread (dedicated sender workers only). Returns lateness in ns. */
   sleepUntil(deadlineMonotonicNs: number, spinNs: number): number;
   openRaw(protocol: 'igmp'): number;
-  openPacket(ifname: string, promisc: boolean): number;
+  openPacket(ifname: string, promisc: boolean, protocol: 'ipv4' | 'ipv6'): number;
 }
 
 export type LoadResult = { addon: NativeAddon; reason: string } | { addon: null; reason: string };
