@@ -1,25 +1,41 @@
 /**
  * The probe and member roles of snoop-check (impure: sockets and timers; the verdicts are in
  * verdict.ts). Each role decides on its own from what the datagrams carry (seq + 1 = packets the
- * sender has sent so far, src/wire/header.ts), without a control channel.
+ * sender has sent so far, src/wire/header.ts), without a control channel. IPv4 groups are
+ * watched with IGMP, IPv6 groups with MLD.
  */
 import dgram from 'node:dgram';
 import { decodeHeader, DecodeStatus, FLAG_END_OF_STREAM, newHeaderFields } from '../wire/header.js';
 import { nowSec, openCapture, type Capture } from './capture.js';
-import { localIPv4Addresses, localJoinState, type LocalJoinState } from './local.js';
-import { groupMac, IPPROTO_IGMP, IPPROTO_UDP, parseIgmp, parseIpv4, parseUdp } from './packet.js';
+import { macOverlaps, groupMac, type GroupFamily } from './group-mac.js';
+import { localAddresses, localJoinState, type LocalJoinState } from './local.js';
+import { IPPROTO_IGMP, IPPROTO_UDP, parseIgmp, parseIpv4, parseUdp } from './packet.js';
+import { formatIpv6, mldFromIpv6, parseIpv6, parseIpv6Text } from './packet6.js';
 import type { SnoopCheckVerdicts } from './render.js';
 import { leaveVerdict, membershipVerdict, querierVerdict, snoopingVerdict, type StreamGap } from './verdict.js';
-import { Watcher } from './watch.js';
+import { Watcher, type McastProtocol, type Observation } from './watch.js';
 
 export interface SnoopConfig {
+  /** Canonical text (RFC 5952 for IPv6). */
   group: string;
+  family: GroupFamily;
   port: number;
   interface: string;
+  /** The interface as node:dgram's addMembership takes it: its IPv4 address, or "::%name". */
   ifaddr: string;
   durationSec: number;
   leaveAfterSec: number | null;
 }
+
+/** Live output for --json-stream; the roles never print. */
+export interface SnoopHooks {
+  /** Each IGMP / MLD message the tap decoded (queries, reports, leaves). */
+  onObservation?(o: Observation): void;
+  /** The counts so far (the same keys as SnoopResult.counts, plus atSec), once a second. */
+  onCounts?(counts: Record<string, number | null>): void;
+}
+
+const COUNTS_EVERY_MS = 1000;
 
 export interface SnoopResult {
   verdicts: SnoopCheckVerdicts;
@@ -55,27 +71,73 @@ interface Tap {
   watcher: Watcher;
 }
 
-/** AF_PACKET on the interface: IGMP into a Watcher, the group's UDP frames to onFrame. */
-function tap(cfg: SnoopConfig, t0: number, onFrame: (dst: string, payload: Uint8Array, at: number) => void): Tap {
-  const watcher = new Watcher(localIPv4Addresses());
-  const mac = groupMac(cfg.group);
-  const { capture, reason } = openCapture(cfg.interface, { promisc: true, mode: 'packet' }, (bytes, at) => {
-    const ip = parseIpv4(bytes);
-    if (ip === null || ip.fragment) return;
-    if (ip.protocol === IPPROTO_IGMP) {
-      const msg = parseIgmp(ip.payload);
-      if (msg !== null) watcher.feedIgmp(ip, msg, at - t0);
-      return;
-    }
-    if (ip.protocol !== IPPROTO_UDP || !/^2(2[4-9]|3\d)\./.test(ip.dst) || groupMac(ip.dst) !== mac) return;
+export function protocolOf(family: GroupFamily): McastProtocol {
+  return family === 6 ? 'mld' : 'igmp';
+}
+
+type FrameSink = (dst: string, payload: Uint8Array, at: number) => void;
+type MessageSink = (o: Observation[]) => void;
+
+/** One IPv4 packet: IGMP into the watcher, UDP to a group sharing the group's MAC to onFrame. */
+function tapIpv4(cfg: SnoopConfig, mac: string, bytes: Uint8Array, at: number, w: Watcher, onMessage: MessageSink, onFrame: FrameSink): void {
+  const ip = parseIpv4(bytes);
+  if (ip === null || ip.fragment) return;
+  if (ip.protocol === IPPROTO_IGMP) {
+    const msg = parseIgmp(ip.payload);
+    if (msg !== null) onMessage(w.feedMessage('igmp', ip.src, msg, at));
+    return;
+  }
+  if (ip.protocol !== IPPROTO_UDP || groupMac(ip.dst) !== mac) return;
+  const udp = parseUdp(ip.payload);
+  if (udp !== null && udp.dstPort === cfg.port) onFrame(ip.dst, udp.payload, at);
+}
+
+/**
+ * One IPv6 packet: MLD into the watcher, UDP to a group whose low 32 bits (its MAC, RFC 2464 §7)
+ * are the group's to onFrame. Bytes are compared before any address is formatted: a flooded
+ * probe port can carry a lot of traffic.
+ */
+function tapIpv6(cfg: SnoopConfig, low32: Uint8Array, bytes: Uint8Array, at: number, w: Watcher, onMessage: MessageSink, onFrame: FrameSink): void {
+  const ip = parseIpv6(bytes);
+  if (ip === null || ip.fragment) return;
+  const d = ip.dstBytes;
+  if (ip.protocol === IPPROTO_UDP) {
+    if (d[0] !== 0xff || d[12] !== low32[0] || d[13] !== low32[1] || d[14] !== low32[2] || d[15] !== low32[3]) return;
     const udp = parseUdp(ip.payload);
-    if (udp !== null && udp.dstPort === cfg.port) onFrame(ip.dst, udp.payload, at);
+    if (udp !== null && udp.dstPort === cfg.port) onFrame(formatIpv6(d), udp.payload, at);
+    return;
+  }
+  const msg = mldFromIpv6(ip);
+  if (msg !== null) onMessage(w.feedMessage('mld', ip.src, msg, at));
+}
+
+/**
+ * AF_PACKET on the interface for the group's family: IGMP / MLD into a Watcher (times relative
+ * to t0, observations to hooks), the frames of the group's MAC and UDP port to onFrame.
+ */
+function tap(cfg: SnoopConfig, t0: number, hooks: SnoopHooks, onFrame: FrameSink): Tap {
+  const watcher = new Watcher(localAddresses());
+  const mac = groupMac(cfg.group) ?? '';
+  const low32 = (parseIpv6Text(cfg.group) ?? new Uint8Array(16)).subarray(12, 16);
+  const onMessage: MessageSink = (obs) => {
+    for (const o of obs) hooks.onObservation?.({ ...o, atSec: Math.round(o.atSec * 1000) / 1000 });
+  };
+  const { capture, reason } = openCapture(cfg.interface, { promisc: true, mode: 'packet', family: cfg.family }, (bytes, at) => {
+    if (cfg.family === 6) tapIpv6(cfg, low32, bytes, at - t0, watcher, onMessage, (dst, p) => onFrame(dst, p, at));
+    else tapIpv4(cfg, mac, bytes, at - t0, watcher, onMessage, (dst, p) => onFrame(dst, p, at));
   });
   return { capture, reason, watcher };
 }
 
+/** Calls hooks.onCounts once a second with counts() until the returned stop is called. */
+function tickCounts(hooks: SnoopHooks, t0: number, counts: () => Record<string, number | null>): () => void {
+  if (hooks.onCounts === undefined) return () => {};
+  const timer = setInterval(() => hooks.onCounts?.({ atSec: Math.round((nowSec() - t0) * 10) / 10, ...counts() }), COUNTS_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
 function openMember(cfg: SnoopConfig, onDatagram: (msg: Buffer, at: number) => void): Promise<dgram.Socket> {
-  const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  const s = dgram.createSocket({ type: cfg.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
   s.on('message', (m) => onDatagram(m, nowSec()));
   return new Promise((resolve, reject) => {
     s.once('error', reject);
@@ -90,7 +152,7 @@ function openMember(cfg: SnoopConfig, onDatagram: (msg: Buffer, at: number) => v
   });
 }
 
-export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }): Promise<SnoopResult> {
+export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }, hooks: SnoopHooks = {}): Promise<SnoopResult> {
   const t0 = nowSec();
   let phase: 'probe' | 'confirm' = 'probe';
   let groupFrames = 0;
@@ -98,7 +160,7 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
   let sameMacOtherFrames = 0;
   const sameMac = new Set<string>();
   const h = newHeaderFields();
-  const t = tap(cfg, t0, (dst, payload) => {
+  const t = tap(cfg, t0, hooks, (dst, payload) => {
     if (phase !== 'probe') return;
     if (dst !== cfg.group) {
       sameMacOtherFrames += 1;
@@ -109,7 +171,9 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
     const s = sentSoFar(payload, h);
     if (s !== null) sentSeen = Math.max(sentSeen ?? 0, s.sent);
   });
+  const stopCounts = tickCounts(hooks, t0, () => ({ groupFrames, senderSentSoFar: sentSeen, sameMacOtherFrames }));
   if (t.capture !== null) await sleep(cfg.durationSec * 1000, stop);
+  stopCounts();
   const watchedSec = Math.round((nowSec() - t0) * 10) / 10;
   phase = 'confirm';
   // Confirm the stream exists: join briefly and read how many the sender has sent by now.
@@ -131,14 +195,14 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
     }
   }
   t.capture?.close();
-  const local = localJoinState(cfg.interface);
-  const sameMacGroups = [...new Set([...sameMac, ...local.groups.filter((g) => g !== cfg.group && groupMac(g) === groupMac(cfg.group))])];
+  const local = localJoinState(cfg.interface, cfg.family);
+  const sameMacGroups = [...new Set([...sameMac, ...macOverlaps(cfg.group, local.groups)])];
   const snooping = snoopingVerdict(
     { groupFrames, senderSentSoFar: sentSeen, senderSentInWindow: sentInWindow, sameMacOtherFrames, sameMacGroups, watchedSec },
     cfg.group,
     t.reason,
   );
-  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason);
+  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason, protocolOf(cfg.family));
   return {
     verdicts: { snooping, querier, membership: UNKNOWN, leaveLatencyMs: null },
     counts: { groupFrames, senderSentSoFar: sentSeen, senderSentInWindow: sentInWindow, sameMacOtherFrames },
@@ -147,7 +211,7 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
   };
 }
 
-export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void }): Promise<SnoopResult> {
+export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void }, hooks: SnoopHooks = {}): Promise<SnoopResult> {
   const t0 = nowSec();
   let received = 0;
   let lastAt: number | null = null;
@@ -160,7 +224,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
   let framesAfterLeave = 0;
   let lastFrameAfterLeave: number | null = null;
   const h = newHeaderFields();
-  const t = tap(cfg, t0, (dst, _p, at) => {
+  const t = tap(cfg, t0, hooks, (dst, _p, at) => {
     if (dst !== cfg.group || leaveAt === null || at < leaveAt) return;
     framesAfterLeave += 1;
     lastFrameAfterLeave = at;
@@ -184,6 +248,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
   });
   const joinAt = nowSec();
   const endAt = joinAt + cfg.durationSec;
+  const stopCounts = tickCounts(hooks, t0, () => ({ received, senderSentSoFar: lastSent, gaps: gaps.length, framesAfterLeave: leaveAt !== null ? framesAfterLeave : null }));
   if (cfg.leaveAfterSec !== null && cfg.leaveAfterSec < cfg.durationSec) {
     await sleep(cfg.leaveAfterSec * 1000, stop);
     leaveAt = nowSec();
@@ -197,6 +262,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
   if (remaining > 0 && stop.cancel !== undefined) await sleep(remaining * 1000, stop);
   else if (remaining > 0) await sleep(remaining * 1000, stop);
   const finishedAt = nowSec();
+  stopCounts();
   sock.close();
   t.capture?.close();
   const windowEnd = leaveAt ?? finishedAt;
@@ -206,7 +272,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
     cfg.group,
   );
   const watchedSec = round1(finishedAt - t0);
-  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason);
+  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason, protocolOf(cfg.family));
   let leave;
   if (leaveAt !== null) {
     if (t.capture === null) leave = undefined;
@@ -221,7 +287,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
     verdicts: { snooping: UNKNOWN, querier, membership, leaveLatencyMs: leave?.leaveLatencyMs ?? null, ...(leave ? { leave } : {}) },
     counts: { received, senderSentSoFar: lastSent, gaps: gaps.length, framesAfterLeave: leaveAt !== null ? framesAfterLeave : null },
     capture: t.capture?.source ?? `none (${t.reason})`,
-    local: localJoinState(cfg.interface),
+    local: localJoinState(cfg.interface, cfg.family),
   };
 }
 
