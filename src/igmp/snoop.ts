@@ -6,14 +6,13 @@
  */
 import dgram from 'node:dgram';
 import { decodeHeader, DecodeStatus, FLAG_END_OF_STREAM, newHeaderFields } from '../wire/header.js';
-import { nowSec, openCapture, type Capture } from './capture.js';
-import { macOverlaps, groupMac, type GroupFamily } from './group-mac.js';
-import { localAddresses, localJoinState, type LocalJoinState } from './local.js';
-import { IPPROTO_IGMP, IPPROTO_UDP, parseIgmp, parseIpv4, parseUdp } from './packet.js';
-import { formatIpv6, mldFromIpv6, parseIpv6, parseIpv6Text } from './packet6.js';
+import { nowSec } from './capture.js';
+import { macOverlaps, type GroupFamily } from './group-mac.js';
+import { localJoinState, type LocalJoinState } from './local.js';
 import type { SnoopCheckVerdicts } from './render.js';
+import { tap } from './tap.js';
 import { leaveVerdict, membershipVerdict, querierVerdict, snoopingVerdict, type StreamGap } from './verdict.js';
-import { Watcher, type McastProtocol, type Observation } from './watch.js';
+import type { McastProtocol, Observation } from './watch.js';
 
 export interface SnoopConfig {
   /** Canonical text (RFC 5952 for IPv6). */
@@ -65,68 +64,8 @@ function sleep(ms: number, stop: { cancel?: () => void }): Promise<void> {
   });
 }
 
-interface Tap {
-  capture: Capture | null;
-  reason: string | null;
-  watcher: Watcher;
-}
-
 export function protocolOf(family: GroupFamily): McastProtocol {
   return family === 6 ? 'mld' : 'igmp';
-}
-
-type FrameSink = (dst: string, payload: Uint8Array, at: number) => void;
-type MessageSink = (o: Observation[]) => void;
-
-/** One IPv4 packet: IGMP into the watcher, UDP to a group sharing the group's MAC to onFrame. */
-function tapIpv4(cfg: SnoopConfig, mac: string, bytes: Uint8Array, at: number, w: Watcher, onMessage: MessageSink, onFrame: FrameSink): void {
-  const ip = parseIpv4(bytes);
-  if (ip === null || ip.fragment) return;
-  if (ip.protocol === IPPROTO_IGMP) {
-    const msg = parseIgmp(ip.payload);
-    if (msg !== null) onMessage(w.feedMessage('igmp', ip.src, msg, at));
-    return;
-  }
-  if (ip.protocol !== IPPROTO_UDP || groupMac(ip.dst) !== mac) return;
-  const udp = parseUdp(ip.payload);
-  if (udp !== null && udp.dstPort === cfg.port) onFrame(ip.dst, udp.payload, at);
-}
-
-/**
- * One IPv6 packet: MLD into the watcher, UDP to a group whose low 32 bits (its MAC, RFC 2464 §7)
- * are the group's to onFrame. Bytes are compared before any address is formatted: a flooded
- * probe port can carry a lot of traffic.
- */
-function tapIpv6(cfg: SnoopConfig, low32: Uint8Array, bytes: Uint8Array, at: number, w: Watcher, onMessage: MessageSink, onFrame: FrameSink): void {
-  const ip = parseIpv6(bytes);
-  if (ip === null || ip.fragment) return;
-  const d = ip.dstBytes;
-  if (ip.protocol === IPPROTO_UDP) {
-    if (d[0] !== 0xff || d[12] !== low32[0] || d[13] !== low32[1] || d[14] !== low32[2] || d[15] !== low32[3]) return;
-    const udp = parseUdp(ip.payload);
-    if (udp !== null && udp.dstPort === cfg.port) onFrame(formatIpv6(d), udp.payload, at);
-    return;
-  }
-  const msg = mldFromIpv6(ip);
-  if (msg !== null) onMessage(w.feedMessage('mld', ip.src, msg, at));
-}
-
-/**
- * AF_PACKET on the interface for the group's family: IGMP / MLD into a Watcher (times relative
- * to t0, observations to hooks), the frames of the group's MAC and UDP port to onFrame.
- */
-function tap(cfg: SnoopConfig, t0: number, hooks: SnoopHooks, onFrame: FrameSink): Tap {
-  const watcher = new Watcher(localAddresses());
-  const mac = groupMac(cfg.group) ?? '';
-  const low32 = (parseIpv6Text(cfg.group) ?? new Uint8Array(16)).subarray(12, 16);
-  const onMessage: MessageSink = (obs) => {
-    for (const o of obs) hooks.onObservation?.({ ...o, atSec: Math.round(o.atSec * 1000) / 1000 });
-  };
-  const { capture, reason } = openCapture(cfg.interface, { promisc: true, mode: 'packet', family: cfg.family }, (bytes, at) => {
-    if (cfg.family === 6) tapIpv6(cfg, low32, bytes, at - t0, watcher, onMessage, (dst, p) => onFrame(dst, p, at));
-    else tapIpv4(cfg, mac, bytes, at - t0, watcher, onMessage, (dst, p) => onFrame(dst, p, at));
-  });
-  return { capture, reason, watcher };
 }
 
 /** Calls hooks.onCounts once a second with counts() until the returned stop is called. */
@@ -239,8 +178,12 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void },
     }
     if (lastAt !== null) {
       const d = at - lastAt;
-      if (d > threshold()) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: round1(at - joinAt), missing: lastSent !== null ? s.sent - lastSent - 1 : null });
-      else ewma = 0.9 * ewma + 0.1 * d;
+      const missing = lastSent !== null ? s.sent - lastSent - 1 : null;
+      // A silence after which nothing is missing was this process pausing while the kernel
+      // queued the datagrams (a busy machine), not the network: no gap.
+      const paused = missing !== null && missing <= 0;
+      if (d > threshold() && !paused) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: round1(at - joinAt), missing });
+      else if (d <= threshold()) ewma = 0.9 * ewma + 0.1 * d;
     }
     received += 1;
     lastAt = at;
@@ -267,12 +210,13 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void },
   t.capture?.close();
   const windowEnd = leaveAt ?? finishedAt;
   if (!endSeen && lastAt !== null && windowEnd - lastAt > threshold()) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: null, missing: null });
+  const watchedSec = round1(finishedAt - t0);
+  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason, protocolOf(cfg.family));
   const membership = membershipVerdict(
     { received, senderSentSoFar: lastSent, gaps, endOfStreamSeen: endSeen, windowSec: round1(windowEnd - joinAt) },
     cfg.group,
+    querier.verdict,
   );
-  const watchedSec = round1(finishedAt - t0);
-  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason, protocolOf(cfg.family));
   let leave;
   if (leaveAt !== null) {
     if (t.capture === null) leave = undefined;

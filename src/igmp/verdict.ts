@@ -170,15 +170,25 @@ export interface MembershipVerdict {
   evidence: MemberEvidence;
 }
 
-export function membershipVerdict(e: MemberEvidence, group: string): MembershipVerdict {
+/**
+ * @param querier the querier verdict of the same run: a membership that outlives the membership
+ * interval with no querier around is not "held" by the switch but flooded, and the explanation
+ * says so (the Linux bridge floods without a querier, netlab.md §2).
+ */
+export function membershipVerdict(e: MemberEvidence, group: string, querier: QuerierVerdict['verdict'] | null = null): MembershipVerdict {
   if (e.received === 0) {
     return { verdict: 'unknown', explanation: `received nothing on ${group}: is the sender running on this group, port and interface?`, evidence: e };
   }
   const gap = e.gaps[0];
   if (gap === undefined) {
+    const flooded =
+      querier === 'absent' && e.windowSec > DEFAULT_MEMBERSHIP_INTERVAL_SEC
+        ? `; no querier was seen, so a snooping switch ages the membership out about ${DEFAULT_MEMBERSHIP_INTERVAL_SEC} s after the join: ` +
+          'this network kept forwarding the group anyway (it does not snoop, or it floods without a querier, as the Linux bridge does)'
+        : '';
     return {
       verdict: 'held',
-      explanation: `the stream kept arriving for ${e.windowSec.toFixed(1)} s after the join (${e.received} datagrams): the membership held`,
+      explanation: `the stream kept arriving for ${e.windowSec.toFixed(1)} s after the join (${e.received} datagrams): the membership held${flooded}`,
       evidence: e,
     };
   }

@@ -33,7 +33,9 @@ export const options = {
 } as const;
 
 export function builder(y: Argv): Argv {
+  // The options at the igmp level too, so "igmp lisen --interface eth0" is told about the action.
   return y
+    .options(options)
     .command('watch', 'Report queriers (address, version, query interval, max response), queries, reports and leaves; then the verdict', (b) =>
       b
         .options(options)
