@@ -1,8 +1,8 @@
 /**
  * MLD (IPv6) against the Linux bridge: `igmp watch --family ipv6` sees the bridge's own MLD
  * querier (its one link-local address, the configured MLD version and query interval), and
- * `snoop-check` over an IPv6 group gives `filtering` with snooping + querier and `flooding` with
- * snooping off. The lab gives every namespace its IPv6 addresses without DAD (lab.ts, ipv6).
+ * `snoop-check` over an IPv6 group gives `filtering` with snooping + querier, `flooding` with
+ * snooping on but no querier (the bridge floods without one), and `flooding` with snooping off. The lab gives every namespace its IPv6 addresses without DAD (lab.ts, ipv6).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliScenarioSkipReason, createLab, sleep, type Lab, type LabOptions } from '../helpers/lab.js';
@@ -109,6 +109,13 @@ describe.skipIf(skip !== null)('MLD in the namespace lab', () => {
     expect(v).toMatchObject({ querier: 'present', querierProtocol: 'mld', querierAddress: l.bridgeLinkLocal(), mldVersion: 2 });
     expect(r.member.end.verdict.membership).toBe('held');
     expect(r.member.end.counts.received).toBeGreaterThan(300);
+  });
+
+  it('snoop-check over an IPv6 group, snooping on and no querier: MLD querier absent and the Linux bridge floods', { timeout: 45_000 }, async () => {
+    const l = await make({ hosts: 3, snooping: true, querier: false });
+    const r = await scenario(l, 6, 4);
+    expect(r.probe.end.verdict).toMatchObject({ snooping: 'flooding', querier: 'absent', querierProtocol: 'mld' });
+    expect(r.probe.end.counts.groupFrames).toBeGreaterThan(200);
   });
 
   it('snoop-check over an IPv6 group, snooping off: flooding', { timeout: 45_000 }, async () => {
