@@ -58,6 +58,8 @@ export interface LabOptions {
   membershipIntervalSec?: number;
   /** Bridge mcast_query_interval, seconds (kernel default 125); startup interval is a quarter. */
   queryIntervalSec?: number;
+  /** Bridge mcast_startup_query_interval, seconds (default: a quarter of queryIntervalSec). */
+  startupQueryIntervalSec?: number;
 }
 
 export interface ExecResult {
@@ -662,7 +664,9 @@ export class Lab {
     if (opts.membershipIntervalSec !== undefined) bridgeArgs.push('mcast_membership_interval', cs(opts.membershipIntervalSec));
     if (opts.queryIntervalSec !== undefined) {
       bridgeArgs.push('mcast_query_interval', cs(opts.queryIntervalSec));
-      bridgeArgs.push('mcast_startup_query_interval', cs(opts.queryIntervalSec / 4));
+      bridgeArgs.push('mcast_startup_query_interval', cs(opts.startupQueryIntervalSec ?? opts.queryIntervalSec / 4));
+    } else if (opts.startupQueryIntervalSec !== undefined) {
+      bridgeArgs.push('mcast_startup_query_interval', cs(opts.startupQueryIntervalSec));
     }
     if (this.options.mldVersion !== undefined) bridgeArgs.push('mcast_mld_version', String(this.options.mldVersion));
     await run('ip', ['-n', sw, 'link', 'add', 'br0', 'type', 'bridge', ...bridgeArgs]);
