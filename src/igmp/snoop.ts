@@ -75,8 +75,16 @@ function tickCounts(hooks: SnoopHooks, t0: number, counts: () => Record<string, 
   return () => clearInterval(timer);
 }
 
+/**
+ * Asked of the member's socket so that a few seconds of this process not reading (a busy
+ * machine) queue up instead of being dropped and misread as the switch stopping the stream. The
+ * kernel caps it at 2 x net.core.rmem_max (socket(7)); at the default 100 pps even 212992 bytes
+ * hold about a second.
+ */
+const MEMBER_RCVBUF_BYTES = 4 * 1024 * 1024;
+
 function openMember(cfg: SnoopConfig, onDatagram: (msg: Buffer, at: number) => void): Promise<dgram.Socket> {
-  const s = dgram.createSocket({ type: cfg.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
+  const s = dgram.createSocket({ type: cfg.family === 6 ? 'udp6' : 'udp4', reuseAddr: true, recvBufferSize: MEMBER_RCVBUF_BYTES });
   s.on('message', (m) => onDatagram(m, nowSec()));
   return new Promise((resolve, reject) => {
     s.once('error', reject);
