@@ -134,7 +134,7 @@ export function snoopingVerdict(e: ProbeEvidence, group: string, unavailableReas
   if (e.senderSentInWindow !== null && e.senderSentInWindow > 0) {
     return {
       verdict: 'filtering',
-      explanation: `saw none of about ${e.senderSentInWindow} datagrams sent to ${group} while probing: the switch forwards the group only to its members (IGMP snooping works)`,
+      explanation: `saw none of about ${e.senderSentInWindow} datagrams sent to ${group} while probing: the switch forwards the group only to its members (${family === 6 ? 'MLD' : 'IGMP'} snooping works)`,
       ...base,
     };
   }

@@ -95,6 +95,7 @@ describe('snoop-check verdicts', () => {
     const v6 = probe(snoopingVerdict({ ...probeEvidence, sameMacGroups: ['ff05::4d42:1'] }, 'ff15::4d42:1'), querierVerdict(mldSummary, 5, null, 'mld'));
     expect(v6).toContain("  warning: groups ff05::4d42:1 share ff15::4d42:1's MAC address (IPv6 maps only the low 32 bits of a group to 33:33:xx:xx:xx:xx, RFC 2464)");
     expect(v6).toContain('MLD querier: present');
+    expect(v6).toContain('(MLD snooping works)');
     expect(probe(snoopingVerdict(probeEvidence, '239.1.1.1'))).not.toContain('warning');
   });
   it('membership held, aged-out (resumed or not) and unknown', () => {

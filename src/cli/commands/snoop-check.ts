@@ -123,7 +123,10 @@ async function runSenderRole(p: Parsed, ctx: CommandContext, out: IgmpOutput, st
   const end = { role: 'sender', sent, sender: report.end };
   if (stream) out.event({ event: 'end', data: end });
   else if (p.output === 'json') ctx.io.stdout.write(`${JSON.stringify({ schemaVersion: 1, start, end }, null, 2)}\n`);
-  else ctx.io.stdout.write(`snoop-check (sender): sent ${sent} datagrams to ${p.cfg.group}:${p.cfg.port}; the member and probe nodes give the verdicts\n`);
+  else {
+    const to = p.cfg.family === 6 ? `[${p.cfg.group}]:${p.cfg.port}` : `${p.cfg.group}:${p.cfg.port}`;
+    ctx.io.stdout.write(`snoop-check (sender): sent ${sent} datagrams to ${to}; the member and probe nodes give the verdicts\n`);
+  }
   return 0;
 }
 
