@@ -1,9 +1,11 @@
 /**
  * Opens the capture sockets through the native addon (CAP_NET_RAW) and hands every packet,
- * starting at its IPv4 header, to a callback with a monotonic time in seconds. The only impure
- * part of src/igmp besides local.ts. AF_PACKET (bound to one interface, optionally promiscuous)
- * sees every IPv4 packet including other hosts' reports; the raw IGMP socket is the fallback
- * and sees queries only (native.md §3.4).
+ * starting at its IP header, to a callback with a monotonic time in seconds. The only impure
+ * part of src/igmp besides local.ts and snoop.ts. AF_PACKET (bound to one interface and to IPv4
+ * or IPv6, optionally promiscuous) sees every packet of that family including other hosts'
+ * reports; for IPv4 the raw IGMP socket is the fallback and sees queries only (native.md §3.4).
+ * IPv6 has no such fallback: a raw ICMPv6 socket strips the IPv6 header, and with it the source
+ * address and the Router Alert the watcher reads.
  */
 import { performance } from 'node:perf_hooks';
 import { errnoCode, loadNative, type NativeReceiver } from '../transport/native-loader.js';
@@ -27,11 +29,12 @@ function hint(code: string): string {
 }
 
 /**
- * @param mode 'packet' only AF_PACKET; 'any' AF_PACKET, else the raw IGMP socket.
+ * @param mode 'packet' only AF_PACKET; 'any' AF_PACKET, else (IPv4) the raw IGMP socket.
+ * @param family 4: IPv4 packets (IGMP, IPv4 UDP); 6: IPv6 packets (MLD, IPv6 UDP).
  */
 export function openCapture(
   ifname: string,
-  opts: { promisc: boolean; mode: 'packet' | 'any' },
+  opts: { promisc: boolean; mode: 'packet' | 'any'; family: 4 | 6 },
   onPacket: (bytes: Uint8Array, atSec: number) => void,
 ): OpenCaptureResult {
   const { addon, reason } = loadNative();
@@ -39,10 +42,10 @@ export function openCapture(
   let fd: number;
   let source: Capture['source'] = 'packet';
   try {
-    fd = addon.openPacket(ifname, opts.promisc);
+    fd = addon.openPacket(ifname, opts.promisc, opts.family === 6 ? 'ipv6' : 'ipv4');
   } catch (e) {
     const why = `AF_PACKET socket on ${ifname}: ${errnoCode(e)}${hint(errnoCode(e))}`;
-    if (opts.mode === 'packet') return { capture: null, reason: why };
+    if (opts.mode === 'packet' || opts.family === 6) return { capture: null, reason: why };
     try {
       fd = addon.openRaw('igmp');
       source = 'raw';

@@ -6,7 +6,7 @@
  *
  * IGMP formats: RFC 1112 (v1), RFC 2236 (v2), RFC 3376 §4 (v3). Version of a query (RFC 3376
  * §7.1): length 8 and Max Resp Code 0 = v1; length 8 otherwise = v2; length >= 12 = v3.
- * MLD: RFC 2710 (v1) and RFC 3810 (v2), parsed from the ICMPv6 message.
+ * IPv6 and MLD: packet6.ts. Group-to-MAC mapping: group-mac.ts.
  */
 
 export interface Ipv4Packet {
@@ -201,67 +201,4 @@ export function parseUdp(b: Uint8Array): UdpDatagram | null {
   const len = (b[4]! << 8) | b[5]!;
   if (len < 8) return null;
   return { srcPort: (b[0]! << 8) | b[1]!, dstPort: (b[2]! << 8) | b[3]!, payload: b.subarray(8, Math.min(len, b.length)) };
-}
-
-// ------------------------------------------------------------------ MLD (ICMPv6 message)
-
-export interface MldMessage {
-  kind: 'query' | 'report' | 'leave';
-  version: 1 | 2;
-  /** Multicast address (:: for a general query); for MLDv2 reports, the records' groups. */
-  groups: string[];
-  maxRespSec?: number;
-  announcedIntervalSec?: number;
-}
-
-function ipv6ToString(b: Uint8Array, off: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < 16; i += 2) parts.push(((b[off + i]! << 8) | b[off + i + 1]!).toString(16));
-  return new URL(`http://[${parts.join(':')}]/`).hostname.slice(1, -1);
-}
-
-/** MLD from the ICMPv6 message (RFC 2710 types 130-132, RFC 3810 type 143). Checksum not verified (needs the pseudo-header). */
-export function parseMld(b: Uint8Array): MldMessage | null {
-  if (b.length < 24 && b[0] !== 143) return null;
-  const type = b[0]!;
-  if (type === 130) {
-    if (b.length < 24) return null;
-    const maxRespMs = (b[4]! << 8) | b[5]!;
-    const groups = [ipv6ToString(b, 8)];
-    if (b.length < 28) return { kind: 'query', version: 1, groups, maxRespSec: maxRespMs / 1000 };
-    const mrc = maxRespMs < 32768 ? maxRespMs : ((maxRespMs & 0x0fff) | 0x1000) << (((maxRespMs >> 12) & 0x07) + 3);
-    return { kind: 'query', version: 2, groups, maxRespSec: mrc / 1000, announcedIntervalSec: decodeFloatCode(b[25]!) };
-  }
-  if (type === 131) return { kind: 'report', version: 1, groups: [ipv6ToString(b, 8)] };
-  if (type === 132) return { kind: 'leave', version: 1, groups: [ipv6ToString(b, 8)] };
-  if (type === 143) {
-    if (b.length < 8) return null;
-    const n = (b[6]! << 8) | b[7]!;
-    const groups: string[] = [];
-    let off = 8;
-    for (let i = 0; i < n; i++) {
-      if (off + 20 > b.length) return null;
-      const ns = (b[off + 2]! << 8) | b[off + 3]!;
-      groups.push(ipv6ToString(b, off + 4));
-      off += 20 + 16 * ns + 4 * b[off + 1]!;
-    }
-    if (off > b.length) return null;
-    return { kind: 'report', version: 2, groups };
-  }
-  return null;
-}
-
-// ------------------------------------------------------------------ group -> MAC
-
-/** RFC 1112 §6.4: 01:00:5e + the low 23 bits of the group. 32 groups share each MAC. */
-export function groupMac(group: string): string {
-  const p = group.split('.').map(Number);
-  const bytes = [0x01, 0x00, 0x5e, (p[1]! & 0x7f), p[2]!, p[3]!];
-  return bytes.map((x) => x.toString(16).padStart(2, '0')).join(':');
-}
-
-/** The groups in `others` (not `group` itself) that map to the same MAC as `group`. */
-export function macOverlaps(group: string, others: readonly string[]): string[] {
-  const mac = groupMac(group);
-  return [...new Set(others)].filter((g) => g !== group && /^2(2[4-9]|3\d)\./.test(g) && groupMac(g) === mac);
 }

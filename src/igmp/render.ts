@@ -1,21 +1,31 @@
 /** Text renderers: pure functions of the result models (style rule 1). */
 import type { LocalJoinState } from './local.js';
 import type { LeaveVerdict, MembershipVerdict, QuerierVerdict, SnoopingVerdict } from './verdict.js';
-import type { Observation, WatchSummary } from './watch.js';
+import type { McastProtocol, Observation, WatchSummary } from './watch.js';
+
+const NAME: Record<McastProtocol, string> = { igmp: 'IGMP', mld: 'MLD' };
+
+/** "IGMPv3", "MLDv2". */
+function versionName(protocol: McastProtocol, version: number): string {
+  return `${NAME[protocol]}v${version}`;
+}
 
 export function renderObservation(o: Observation): string {
   const t = `${o.atSec.toFixed(2).padStart(7)}s`;
+  const v = versionName(o.protocol, o.version);
   if (o.kind === 'query') {
     const what = o.general ? 'general query' : `group query ${o.group}`;
-    return `${t}  IGMPv${o.version} ${what} from ${o.from}, max resp ${o.maxRespSec} s\n`;
+    return `${t}  ${v} ${what} from ${o.from}, max resp ${o.maxRespSec} s\n`;
   }
   const who = o.self ? `${o.from} (this host)` : o.from;
-  if (o.kind === 'leave') return `${t}  IGMPv${o.version} leave ${o.group} by ${who}\n`;
-  return `${t}  IGMPv${o.version} report ${o.group} (${o.record}) by ${who}\n`;
+  // MLDv1 calls its leave "Done" (RFC 2710 §3.7).
+  if (o.kind === 'leave') return `${t}  ${v} ${o.protocol === 'mld' && o.version === 1 ? 'done' : 'leave'} ${o.group} by ${who}\n`;
+  return `${t}  ${v} report ${o.group} (${o.record}) by ${who}\n`;
 }
 
 export interface WatchResult {
   interface: string;
+  protocol: McastProtocol;
   source: 'packet' | 'raw' | null;
   durationSec: number;
   summary: WatchSummary | null;
@@ -24,22 +34,26 @@ export interface WatchResult {
 }
 
 function renderLocal(l: LocalJoinState): string {
-  const f = l.forceIgmpVersion;
-  return (
-    `local ${l.interface}: joined ${l.groups.length ? l.groups.join(', ') : 'nothing'}; compatibility mode ${l.compatMode ?? '?'}; ` +
-    `force_igmp_version all=${f.all ?? '?'} ${l.interface}=${f.interface ?? '?'}\n  note: ${l.note}\n`
-  );
+  const joined = `local ${l.interface}: joined ${l.groups.length ? l.groups.join(', ') : 'nothing'}`;
+  const forced = (name: string, f: { all: number | null; interface: number | null } | undefined): string =>
+    `${name} all=${f?.all ?? '?'} ${l.interface}=${f?.interface ?? '?'}`;
+  const settings =
+    l.protocol === 'mld'
+      ? forced('force_mld_version', l.forceMldVersion)
+      : `compatibility mode ${l.compatMode ?? '?'}; ${forced('force_igmp_version', l.forceIgmpVersion)}`;
+  return `${joined}; ${settings}\n  note: ${l.note}\n`;
 }
 
 export function renderQuerier(v: QuerierVerdict): string {
-  return `querier: ${v.verdict} - ${v.explanation}\n${v.fix ? `  fix: ${v.fix}\n` : ''}`;
+  const label = v.protocol === 'mld' ? 'MLD querier' : 'querier';
+  return `${label}: ${v.verdict} - ${v.explanation}\n${v.fix ? `  fix: ${v.fix}\n` : ''}`;
 }
 
 export function renderWatch(r: WatchResult): string {
-  let out = `igmp watch on ${r.interface} for ${r.durationSec} s (${r.source ?? 'no capture'})\n`;
+  let out = `igmp watch (${NAME[r.protocol]}) on ${r.interface} for ${r.durationSec} s (${r.source ?? 'no capture'})\n`;
   for (const q of r.summary?.queriers ?? []) {
     out +=
-      `  querier ${q.address} IGMPv${q.version}: ${q.generalQueries} general, ${q.groupQueries} group-specific queries; ` +
+      `  querier ${q.address} ${versionName(q.protocol, q.version)}: ${q.generalQueries} general, ${q.groupQueries} group-specific queries; ` +
       `interval ${q.queryIntervalSec ?? '-'} s; max resp ${q.maxRespSec} s${q.announcedIntervalSec !== null ? `; announced ${q.announcedIntervalSec} s` : ''}\n`;
   }
   if (r.summary) {

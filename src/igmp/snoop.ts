@@ -1,25 +1,40 @@
 /**
  * The probe and member roles of snoop-check (impure: sockets and timers; the verdicts are in
  * verdict.ts). Each role decides on its own from what the datagrams carry (seq + 1 = packets the
- * sender has sent so far, src/wire/header.ts), without a control channel.
+ * sender has sent so far, src/wire/header.ts), without a control channel. IPv4 groups are
+ * watched with IGMP, IPv6 groups with MLD.
  */
 import dgram from 'node:dgram';
 import { decodeHeader, DecodeStatus, FLAG_END_OF_STREAM, newHeaderFields } from '../wire/header.js';
-import { nowSec, openCapture, type Capture } from './capture.js';
-import { localIPv4Addresses, localJoinState, type LocalJoinState } from './local.js';
-import { groupMac, IPPROTO_IGMP, IPPROTO_UDP, parseIgmp, parseIpv4, parseUdp } from './packet.js';
+import { nowSec } from './capture.js';
+import { macOverlaps, type GroupFamily } from './group-mac.js';
+import { localJoinState, type LocalJoinState } from './local.js';
 import type { SnoopCheckVerdicts } from './render.js';
+import { tap } from './tap.js';
 import { leaveVerdict, membershipVerdict, querierVerdict, snoopingVerdict, type StreamGap } from './verdict.js';
-import { Watcher } from './watch.js';
+import type { McastProtocol, Observation } from './watch.js';
 
 export interface SnoopConfig {
+  /** Canonical text (RFC 5952 for IPv6). */
   group: string;
+  family: GroupFamily;
   port: number;
   interface: string;
+  /** The interface as node:dgram's addMembership takes it: its IPv4 address, or "::%name". */
   ifaddr: string;
   durationSec: number;
   leaveAfterSec: number | null;
 }
+
+/** Live output for --json-stream; the roles never print. */
+export interface SnoopHooks {
+  /** Each IGMP / MLD message the tap decoded (queries, reports, leaves). */
+  onObservation?(o: Observation): void;
+  /** The counts so far (the same keys as SnoopResult.counts, plus atSec), once a second. */
+  onCounts?(counts: Record<string, number | null>): void;
+}
+
+const COUNTS_EVERY_MS = 1000;
 
 export interface SnoopResult {
   verdicts: SnoopCheckVerdicts;
@@ -49,33 +64,27 @@ function sleep(ms: number, stop: { cancel?: () => void }): Promise<void> {
   });
 }
 
-interface Tap {
-  capture: Capture | null;
-  reason: string | null;
-  watcher: Watcher;
+export function protocolOf(family: GroupFamily): McastProtocol {
+  return family === 6 ? 'mld' : 'igmp';
 }
 
-/** AF_PACKET on the interface: IGMP into a Watcher, the group's UDP frames to onFrame. */
-function tap(cfg: SnoopConfig, t0: number, onFrame: (dst: string, payload: Uint8Array, at: number) => void): Tap {
-  const watcher = new Watcher(localIPv4Addresses());
-  const mac = groupMac(cfg.group);
-  const { capture, reason } = openCapture(cfg.interface, { promisc: true, mode: 'packet' }, (bytes, at) => {
-    const ip = parseIpv4(bytes);
-    if (ip === null || ip.fragment) return;
-    if (ip.protocol === IPPROTO_IGMP) {
-      const msg = parseIgmp(ip.payload);
-      if (msg !== null) watcher.feedIgmp(ip, msg, at - t0);
-      return;
-    }
-    if (ip.protocol !== IPPROTO_UDP || !/^2(2[4-9]|3\d)\./.test(ip.dst) || groupMac(ip.dst) !== mac) return;
-    const udp = parseUdp(ip.payload);
-    if (udp !== null && udp.dstPort === cfg.port) onFrame(ip.dst, udp.payload, at);
-  });
-  return { capture, reason, watcher };
+/** Calls hooks.onCounts once a second with counts() until the returned stop is called. */
+function tickCounts(hooks: SnoopHooks, t0: number, counts: () => Record<string, number | null>): () => void {
+  if (hooks.onCounts === undefined) return () => {};
+  const timer = setInterval(() => hooks.onCounts?.({ atSec: Math.round((nowSec() - t0) * 10) / 10, ...counts() }), COUNTS_EVERY_MS);
+  return () => clearInterval(timer);
 }
+
+/**
+ * Asked of the member's socket so that a few seconds of this process not reading (a busy
+ * machine) queue up instead of being dropped and misread as the switch stopping the stream. The
+ * kernel caps it at 2 x net.core.rmem_max (socket(7)); at the default 100 pps even 212992 bytes
+ * hold about a second.
+ */
+const MEMBER_RCVBUF_BYTES = 4 * 1024 * 1024;
 
 function openMember(cfg: SnoopConfig, onDatagram: (msg: Buffer, at: number) => void): Promise<dgram.Socket> {
-  const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  const s = dgram.createSocket({ type: cfg.family === 6 ? 'udp6' : 'udp4', reuseAddr: true, recvBufferSize: MEMBER_RCVBUF_BYTES });
   s.on('message', (m) => onDatagram(m, nowSec()));
   return new Promise((resolve, reject) => {
     s.once('error', reject);
@@ -90,7 +99,7 @@ function openMember(cfg: SnoopConfig, onDatagram: (msg: Buffer, at: number) => v
   });
 }
 
-export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }): Promise<SnoopResult> {
+export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }, hooks: SnoopHooks = {}): Promise<SnoopResult> {
   const t0 = nowSec();
   let phase: 'probe' | 'confirm' = 'probe';
   let groupFrames = 0;
@@ -98,7 +107,7 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
   let sameMacOtherFrames = 0;
   const sameMac = new Set<string>();
   const h = newHeaderFields();
-  const t = tap(cfg, t0, (dst, payload) => {
+  const t = tap(cfg, t0, hooks, (dst, payload) => {
     if (phase !== 'probe') return;
     if (dst !== cfg.group) {
       sameMacOtherFrames += 1;
@@ -109,7 +118,9 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
     const s = sentSoFar(payload, h);
     if (s !== null) sentSeen = Math.max(sentSeen ?? 0, s.sent);
   });
+  const stopCounts = tickCounts(hooks, t0, () => ({ groupFrames, senderSentSoFar: sentSeen, sameMacOtherFrames }));
   if (t.capture !== null) await sleep(cfg.durationSec * 1000, stop);
+  stopCounts();
   const watchedSec = Math.round((nowSec() - t0) * 10) / 10;
   phase = 'confirm';
   // Confirm the stream exists: join briefly and read how many the sender has sent by now.
@@ -131,14 +142,14 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
     }
   }
   t.capture?.close();
-  const local = localJoinState(cfg.interface);
-  const sameMacGroups = [...new Set([...sameMac, ...local.groups.filter((g) => g !== cfg.group && groupMac(g) === groupMac(cfg.group))])];
+  const local = localJoinState(cfg.interface, cfg.family);
+  const sameMacGroups = [...new Set([...sameMac, ...macOverlaps(cfg.group, local.groups)])];
   const snooping = snoopingVerdict(
     { groupFrames, senderSentSoFar: sentSeen, senderSentInWindow: sentInWindow, sameMacOtherFrames, sameMacGroups, watchedSec },
     cfg.group,
     t.reason,
   );
-  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason);
+  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason, protocolOf(cfg.family));
   return {
     verdicts: { snooping, querier, membership: UNKNOWN, leaveLatencyMs: null },
     counts: { groupFrames, senderSentSoFar: sentSeen, senderSentInWindow: sentInWindow, sameMacOtherFrames },
@@ -147,7 +158,7 @@ export async function runProbe(cfg: SnoopConfig, stop: { cancel?: () => void }):
   };
 }
 
-export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void }): Promise<SnoopResult> {
+export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void }, hooks: SnoopHooks = {}): Promise<SnoopResult> {
   const t0 = nowSec();
   let received = 0;
   let lastAt: number | null = null;
@@ -160,7 +171,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
   let framesAfterLeave = 0;
   let lastFrameAfterLeave: number | null = null;
   const h = newHeaderFields();
-  const t = tap(cfg, t0, (dst, _p, at) => {
+  const t = tap(cfg, t0, hooks, (dst, _p, at) => {
     if (dst !== cfg.group || leaveAt === null || at < leaveAt) return;
     framesAfterLeave += 1;
     lastFrameAfterLeave = at;
@@ -175,8 +186,12 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
     }
     if (lastAt !== null) {
       const d = at - lastAt;
-      if (d > threshold()) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: round1(at - joinAt), missing: lastSent !== null ? s.sent - lastSent - 1 : null });
-      else ewma = 0.9 * ewma + 0.1 * d;
+      const missing = lastSent !== null ? s.sent - lastSent - 1 : null;
+      // A silence after which nothing is missing was this process pausing while the kernel
+      // queued the datagrams (a busy machine), not the network: no gap.
+      const paused = missing !== null && missing <= 0;
+      if (d > threshold() && !paused) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: round1(at - joinAt), missing });
+      else if (d <= threshold()) ewma = 0.9 * ewma + 0.1 * d;
     }
     received += 1;
     lastAt = at;
@@ -184,6 +199,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
   });
   const joinAt = nowSec();
   const endAt = joinAt + cfg.durationSec;
+  const stopCounts = tickCounts(hooks, t0, () => ({ received, senderSentSoFar: lastSent, gaps: gaps.length, framesAfterLeave: leaveAt !== null ? framesAfterLeave : null }));
   if (cfg.leaveAfterSec !== null && cfg.leaveAfterSec < cfg.durationSec) {
     await sleep(cfg.leaveAfterSec * 1000, stop);
     leaveAt = nowSec();
@@ -197,16 +213,18 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
   if (remaining > 0 && stop.cancel !== undefined) await sleep(remaining * 1000, stop);
   else if (remaining > 0) await sleep(remaining * 1000, stop);
   const finishedAt = nowSec();
+  stopCounts();
   sock.close();
   t.capture?.close();
   const windowEnd = leaveAt ?? finishedAt;
   if (!endSeen && lastAt !== null && windowEnd - lastAt > threshold()) gaps.push({ lostAtSec: round1(lastAt - joinAt), resumedAtSec: null, missing: null });
+  const watchedSec = round1(finishedAt - t0);
+  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason, protocolOf(cfg.family));
   const membership = membershipVerdict(
     { received, senderSentSoFar: lastSent, gaps, endOfStreamSeen: endSeen, windowSec: round1(windowEnd - joinAt) },
     cfg.group,
+    querier.verdict,
   );
-  const watchedSec = round1(finishedAt - t0);
-  const querier = querierVerdict(t.capture ? t.watcher.summary() : null, watchedSec, t.reason);
   let leave;
   if (leaveAt !== null) {
     if (t.capture === null) leave = undefined;
@@ -221,7 +239,7 @@ export async function runMember(cfg: SnoopConfig, stop: { cancel?: () => void })
     verdicts: { snooping: UNKNOWN, querier, membership, leaveLatencyMs: leave?.leaveLatencyMs ?? null, ...(leave ? { leave } : {}) },
     counts: { received, senderSentSoFar: lastSent, gaps: gaps.length, framesAfterLeave: leaveAt !== null ? framesAfterLeave : null },
     capture: t.capture?.source ?? `none (${t.reason})`,
-    local: localJoinState(cfg.interface),
+    local: localJoinState(cfg.interface, cfg.family),
   };
 }
 

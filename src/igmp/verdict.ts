@@ -1,17 +1,24 @@
 /**
  * Verdict rules as pure functions of counts and times. Each returns the verdict, a one-line
  * explanation and the evidence it rests on. Timer facts: RFC 3376 §8 (Group Membership
- * Interval = 2 x 125 s + 10 s = 260 s by default); Linux bridge behaviour: netlab.md §2.
+ * Interval = 2 x 125 s + 10 s = 260 s by default) and its MLD twin, RFC 3810 §9 (Multicast
+ * Address Listening Interval, the same 260 s); Linux bridge behaviour: netlab.md §2.
  */
-import type { WatchSummary } from './watch.js';
+import type { GroupFamily } from './group-mac.js';
+import type { McastProtocol, WatchSummary } from './watch.js';
 
 export const DEFAULT_QUERY_INTERVAL_SEC = 125;
 export const DEFAULT_MEMBERSHIP_INTERVAL_SEC = 260;
 
 export interface QuerierVerdict {
   verdict: 'present' | 'absent' | 'unknown';
+  /** Which querier this is about: IGMP (IPv4) or MLD (IPv6). */
+  protocol: McastProtocol;
   querierAddress?: string;
+  /** IGMP querier: 1..3. */
   igmpVersion?: 1 | 2 | 3;
+  /** MLD querier: 1..2. */
+  mldVersion?: 1 | 2;
   queryIntervalSec?: number | null;
   maxRespSec?: number;
   explanation: string;
@@ -19,17 +26,33 @@ export interface QuerierVerdict {
   evidence: { generalQueries: number; groupQueries: number; queriers: number; watchedSec: number };
 }
 
-export function querierVerdict(s: WatchSummary | null, watchedSec: number, unavailableReason: string | null = null): QuerierVerdict {
+const PROTOCOL_NAME: Record<McastProtocol, string> = { igmp: 'IGMP', mld: 'MLD' };
+
+const QUERIER_FIX: Record<McastProtocol, string> = {
+  igmp: 'enable an IGMP querier on the VLAN: on the switch or router, or on a Linux bridge: ip link set br0 type bridge mcast_querier 1',
+  mld:
+    'enable an MLD querier on the VLAN: on the switch or router, or on a Linux bridge: ip link set br0 type bridge mcast_querier 1 ' +
+    '(the bridge needs an IPv6 link-local address to query from; mcast_mld_version 2 for MLDv2)',
+};
+
+export function querierVerdict(
+  s: WatchSummary | null,
+  watchedSec: number,
+  unavailableReason: string | null = null,
+  protocol: McastProtocol = 'igmp',
+): QuerierVerdict {
+  const name = PROTOCOL_NAME[protocol];
+  const mine = s?.queriers.filter((q) => q.protocol === protocol) ?? [];
   const evidence = {
-    generalQueries: s?.queriers.reduce((n, q) => n + q.generalQueries, 0) ?? 0,
-    groupQueries: s?.groupQueries ?? 0,
-    queriers: s?.queriers.length ?? 0,
+    generalQueries: mine.reduce((n, q) => n + q.generalQueries, 0),
+    groupQueries: mine.reduce((n, q) => n + q.groupQueries, 0),
+    queriers: mine.length,
     watchedSec,
   };
   if (s === null || unavailableReason !== null) {
-    return { verdict: 'unknown', explanation: `IGMP not observed: ${unavailableReason ?? 'no capture'}`, evidence };
+    return { verdict: 'unknown', protocol, explanation: `${name} not observed: ${unavailableReason ?? 'no capture'}`, evidence };
   }
-  const seen = s.queriers.filter((q) => q.generalQueries > 0).sort((a, b) => b.generalQueries - a.generalQueries);
+  const seen = mine.filter((q) => q.generalQueries > 0).sort((a, b) => b.generalQueries - a.generalQueries);
   const q = seen[0];
   if (q !== undefined) {
     const interval = q.queryIntervalSec;
@@ -38,13 +61,16 @@ export function querierVerdict(s: WatchSummary | null, watchedSec: number, unava
       interval !== null && interval > DEFAULT_QUERY_INTERVAL_SEC * 1.2
         ? ` (longer than the ${DEFAULT_QUERY_INTERVAL_SEC} s default: memberships shorter than ${(2 * interval).toFixed(0)} s will age out)`
         : '';
+    const unaddressed = q.address === '0.0.0.0' ? ' (a bridge querier without an address)' : '';
+    const version = protocol === 'igmp' ? { igmpVersion: q.version } : { mldVersion: q.version as 1 | 2 };
     return {
       verdict: 'present',
+      protocol,
       querierAddress: q.address,
-      igmpVersion: q.version,
+      ...version,
       queryIntervalSec: interval,
       maxRespSec: q.maxRespSec,
-      explanation: `IGMPv${q.version} querier ${q.address}${q.address === '0.0.0.0' ? ' (a bridge querier without an address)' : ''}: ${every}, max response ${q.maxRespSec} s${long}`,
+      explanation: `${name}v${q.version} querier ${q.address}${unaddressed}: ${every}, max response ${q.maxRespSec} s${long}`,
       evidence,
     };
   }
@@ -54,10 +80,11 @@ export function querierVerdict(s: WatchSummary | null, watchedSec: number, unava
       : '';
   return {
     verdict: 'absent',
+    protocol,
     explanation:
-      `no IGMP general query in ${watchedSec} s${short}: on a snooping switch memberships then age out about ` +
+      `no ${name} general query in ${watchedSec} s${short}: on a snooping switch memberships then age out about ` +
       `${DEFAULT_MEMBERSHIP_INTERVAL_SEC} s after each join and the stream stops (or the switch floods every port, as the Linux bridge does)`,
-    fix: 'enable an IGMP querier on the VLAN: on the switch or router, or on a Linux bridge: ip link set br0 type bridge mcast_querier 1',
+    fix: QUERIER_FIX[protocol],
     evidence,
   };
 }
@@ -82,10 +109,17 @@ export interface SnoopingVerdict {
   evidence: ProbeEvidence;
 }
 
+/** Why groups share a MAC, per family (group-mac.ts). */
+const OVERLAP_REASON: Record<GroupFamily, string> = {
+  4: '32 IPv4 groups per MAC: 01:00:5e + the low 23 bits',
+  6: 'IPv6 maps only the low 32 bits of a group to 33:33:xx:xx:xx:xx, RFC 2464',
+};
+
 export function snoopingVerdict(e: ProbeEvidence, group: string, unavailableReason: string | null = null): SnoopingVerdict {
+  const family: GroupFamily = group.includes(':') ? 6 : 4;
   const warning =
     e.sameMacGroups.length > 0
-      ? `groups ${e.sameMacGroups.join(', ')} share ${group}'s MAC address (32 IPv4 groups per MAC): a switch that filters by MAC forwards them together, so don't read their frames as flooding`
+      ? `groups ${e.sameMacGroups.join(', ')} share ${group}'s MAC address (${OVERLAP_REASON[family]}): a switch that filters by MAC forwards them together, so don't read their frames as flooding`
       : undefined;
   const base = { evidence: e, ...(warning !== undefined ? { warning } : {}) };
   if (unavailableReason !== null) return { verdict: 'unknown', explanation: `cannot count frames at the interface: ${unavailableReason}`, ...base };
@@ -100,7 +134,7 @@ export function snoopingVerdict(e: ProbeEvidence, group: string, unavailableReas
   if (e.senderSentInWindow !== null && e.senderSentInWindow > 0) {
     return {
       verdict: 'filtering',
-      explanation: `saw none of about ${e.senderSentInWindow} datagrams sent to ${group} while probing: the switch forwards the group only to its members (IGMP snooping works)`,
+      explanation: `saw none of about ${e.senderSentInWindow} datagrams sent to ${group} while probing: the switch forwards the group only to its members (${family === 6 ? 'MLD' : 'IGMP'} snooping works)`,
       ...base,
     };
   }
@@ -136,15 +170,25 @@ export interface MembershipVerdict {
   evidence: MemberEvidence;
 }
 
-export function membershipVerdict(e: MemberEvidence, group: string): MembershipVerdict {
+/**
+ * @param querier the querier verdict of the same run: a membership that outlives the membership
+ * interval with no querier around is not "held" by the switch but flooded, and the explanation
+ * says so (the Linux bridge floods without a querier, netlab.md §2).
+ */
+export function membershipVerdict(e: MemberEvidence, group: string, querier: QuerierVerdict['verdict'] | null = null): MembershipVerdict {
   if (e.received === 0) {
     return { verdict: 'unknown', explanation: `received nothing on ${group}: is the sender running on this group, port and interface?`, evidence: e };
   }
   const gap = e.gaps[0];
   if (gap === undefined) {
+    const flooded =
+      querier === 'absent' && e.windowSec > DEFAULT_MEMBERSHIP_INTERVAL_SEC
+        ? `; no querier was seen, so a snooping switch ages the membership out about ${DEFAULT_MEMBERSHIP_INTERVAL_SEC} s after the join: ` +
+          'this network kept forwarding the group anyway (it does not snoop, or it floods without a querier, as the Linux bridge does)'
+        : '';
     return {
       verdict: 'held',
-      explanation: `the stream kept arriving for ${e.windowSec.toFixed(1)} s after the join (${e.received} datagrams): the membership held`,
+      explanation: `the stream kept arriving for ${e.windowSec.toFixed(1)} s after the join (${e.received} datagrams): the membership held${flooded}`,
       evidence: e,
     };
   }

@@ -1,19 +1,26 @@
 /**
  * Turns parsed packets into observations (pure: the caller gives the time). One Watcher per
- * interface; feed it every IPv4 packet the capture delivers with feedIpv4().
+ * interface; feed it every packet the capture delivers (IPv4 or IPv6, from the IP header on)
+ * with feedPacket(): IGMP queriers and MLD queriers are kept apart by protocol.
  */
-import { IPPROTO_IGMP, parseIgmp, parseIpv4, recordIsLeave, type IgmpMessage, type IgmpVersion, type Ipv4Packet } from './packet.js';
+import { IPPROTO_IGMP, parseIgmp, parseIpv4, recordIsLeave, type IgmpMessage } from './packet.js';
+import { mldFromIpv6, parseIpv6, type MldMessage } from './packet6.js';
+
+export type McastProtocol = 'igmp' | 'mld';
+/** IGMP 1..3, MLD 1..2. */
+export type ProtocolVersion = 1 | 2 | 3;
 
 export interface QuerierSeen {
+  protocol: McastProtocol;
   address: string;
-  version: IgmpVersion;
+  version: ProtocolVersion;
   generalQueries: number;
   groupQueries: number;
   firstSeenSec: number;
   lastSeenSec: number;
   /** Last general query's max response time, seconds. */
   maxRespSec: number;
-  /** v3 QQIC of the last query, seconds. */
+  /** IGMPv3 / MLDv2 QQIC of the last query, seconds. */
   announcedIntervalSec: number | null;
   robustness: number | null;
   /** Seconds between consecutive general queries. */
@@ -21,9 +28,9 @@ export interface QuerierSeen {
 }
 
 export type Observation =
-  | { kind: 'query'; atSec: number; from: string; version: IgmpVersion; group: string; general: boolean; maxRespSec: number }
-  | { kind: 'report'; atSec: number; from: string; version: IgmpVersion; group: string; record: string; self: boolean }
-  | { kind: 'leave'; atSec: number; from: string; version: IgmpVersion; group: string; self: boolean };
+  | { kind: 'query'; protocol: McastProtocol; atSec: number; from: string; version: ProtocolVersion; group: string; general: boolean; maxRespSec: number }
+  | { kind: 'report'; protocol: McastProtocol; atSec: number; from: string; version: ProtocolVersion; group: string; record: string; self: boolean }
+  | { kind: 'leave'; protocol: McastProtocol; atSec: number; from: string; version: ProtocolVersion; group: string; self: boolean };
 
 export interface WatchSummary {
   queriers: Array<QuerierSeen & { queryIntervalSec: number | null }>;
@@ -33,7 +40,9 @@ export interface WatchSummary {
   /** Groups other hosts reported (joined), with the hosts. */
   reportedGroups: Record<string, string[]>;
   packetsSeen: number;
+  /** Valid IGMP / MLD messages among them. */
   igmpSeen: number;
+  mldSeen: number;
 }
 
 /**
@@ -49,12 +58,19 @@ export function medianInterval(gaps: readonly number[]): number | null {
 }
 
 export class Watcher {
-  private readonly queriers = new Map<string, QuerierSeen>();
+  private readonly queriers = new Map<string, QuerierSeen & { lastGeneral?: number }>();
   private readonly reported = new Map<string, Set<string>>();
-  private counts = { groupQueries: 0, reports: 0, leaves: 0, packets: 0, igmp: 0 };
+  private counts = { groupQueries: 0, reports: 0, leaves: 0, packets: 0, igmp: 0, mld: 0 };
 
-  /** @param localAddresses this host's addresses: its own reports are marked self. */
+  /** @param localAddresses this host's addresses (IPv4 and IPv6): its own reports are marked self. */
   constructor(private readonly localAddresses: ReadonlySet<string> = new Set()) {}
+
+  /** Feeds one packet from its IP header on (IPv4 or IPv6, by the version nibble). */
+  feedPacket(bytes: Uint8Array, atSec: number): Observation[] {
+    const version = (bytes[0] ?? 0) >> 4;
+    if (version === 6) return this.feedIpv6(bytes, atSec);
+    return this.feedIpv4(bytes, atSec);
+  }
 
   /** Feeds one IPv4 packet; returns what it showed (empty for non-IGMP or malformed). */
   feedIpv4(bytes: Uint8Array, atSec: number): Observation[] {
@@ -63,14 +79,25 @@ export class Watcher {
     if (ip === null || ip.protocol !== IPPROTO_IGMP || ip.fragment) return [];
     const msg = parseIgmp(ip.payload);
     if (msg === null) return [];
-    this.counts.igmp += 1;
-    return this.feedIgmp(ip, msg, atSec);
+    return this.feedMessage('igmp', ip.src, msg, atSec);
   }
 
-  feedIgmp(ip: Pick<Ipv4Packet, 'src' | 'dst'>, msg: IgmpMessage, atSec: number): Observation[] {
-    const self = this.localAddresses.has(ip.src);
+  /** Feeds one IPv6 packet; returns what it showed (empty for non-MLD or malformed). */
+  feedIpv6(bytes: Uint8Array, atSec: number): Observation[] {
+    this.counts.packets += 1;
+    const ip = parseIpv6(bytes);
+    const msg = ip === null ? null : mldFromIpv6(ip);
+    if (ip === null || msg === null) return [];
+    return this.feedMessage('mld', ip.src, msg, atSec);
+  }
+
+  /** One parsed IGMP or MLD message from `src`. */
+  feedMessage(protocol: McastProtocol, src: string, msg: IgmpMessage | MldMessage, atSec: number): Observation[] {
+    this.counts[protocol] += 1;
+    const self = this.localAddresses.has(src);
+    const base = { protocol, atSec, from: src, version: msg.version };
     if (msg.kind === 'query') {
-      const q = this.querier(ip.src, msg.version, atSec);
+      const q = this.querier(protocol, src, msg.version, atSec);
       q.version = msg.version;
       q.lastSeenSec = atSec;
       if (msg.general) {
@@ -84,34 +111,38 @@ export class Watcher {
         q.groupQueries += 1;
         this.counts.groupQueries += 1;
       }
-      return [{ kind: 'query', atSec, from: ip.src, version: msg.version, group: msg.group, general: msg.general, maxRespSec: msg.maxRespSec }];
+      return [{ kind: 'query', ...base, group: msg.group, general: msg.general, maxRespSec: msg.maxRespSec }];
     }
     if (msg.kind === 'leave') {
       this.counts.leaves += 1;
-      return [{ kind: 'leave', atSec, from: ip.src, version: 2, group: msg.group, self }];
+      return [{ kind: 'leave', ...base, group: msg.group, self }];
     }
+    // IGMPv3 and MLDv2 reports carry source-filter records: TO_IN({}) is a leave.
+    const recordReport = protocol === 'igmp' ? msg.version === 3 : msg.version === 2;
     const out: Observation[] = [];
     for (const r of msg.records) {
-      if (msg.version === 3 && recordIsLeave(r)) {
+      if (recordReport && recordIsLeave(r)) {
         this.counts.leaves += 1;
-        out.push({ kind: 'leave', atSec, from: ip.src, version: 3, group: r.group, self });
+        out.push({ kind: 'leave', ...base, group: r.group, self });
         continue;
       }
       this.counts.reports += 1;
       if (!self) {
         const hosts = this.reported.get(r.group) ?? new Set<string>();
-        hosts.add(ip.src);
+        hosts.add(src);
         this.reported.set(r.group, hosts);
       }
-      out.push({ kind: 'report', atSec, from: ip.src, version: msg.version, group: r.group, record: r.type, self });
+      out.push({ kind: 'report', ...base, group: r.group, record: r.type, self });
     }
     return out;
   }
 
-  private querier(address: string, version: IgmpVersion, atSec: number): QuerierSeen & { lastGeneral?: number } {
-    let q = this.queriers.get(address) as (QuerierSeen & { lastGeneral?: number }) | undefined;
+  private querier(protocol: McastProtocol, address: string, version: ProtocolVersion, atSec: number): QuerierSeen & { lastGeneral?: number } {
+    const key = `${protocol} ${address}`;
+    let q = this.queriers.get(key);
     if (q === undefined) {
       q = {
+        protocol,
         address,
         version,
         generalQueries: 0,
@@ -123,14 +154,14 @@ export class Watcher {
         robustness: null,
         intervalsSec: [],
       };
-      this.queriers.set(address, q);
+      this.queriers.set(key, q);
     }
     return q;
   }
 
   summary(): WatchSummary {
     const queriers = [...this.queriers.values()].map((q) => {
-      const { lastGeneral: _lg, ...rest } = q as QuerierSeen & { lastGeneral?: number };
+      const { lastGeneral: _lg, ...rest } = q;
       return { ...rest, intervalsSec: [...rest.intervalsSec], queryIntervalSec: medianInterval(rest.intervalsSec) };
     });
     const reportedGroups: Record<string, string[]> = {};
@@ -143,6 +174,7 @@ export class Watcher {
       reportedGroups,
       packetsSeen: this.counts.packets,
       igmpSeen: this.counts.igmp,
+      mldSeen: this.counts.mld,
     };
   }
 }

@@ -102,7 +102,7 @@ export interface NativeAddon {
   /** prctl(PR_SET_TIMERSLACK) for the calling thread; returns the previous slack, ns. */
   setTimerSlackNs(ns: number): number;
   openRaw(protocol: 'igmp'): number;
-  openPacket(ifname: string, promisc: boolean): number;
+  openPacket(ifname: string, promisc: boolean, protocol: 'ipv4' | 'ipv6'): number;
 }
 
 export type LoadResult = { addon: NativeAddon; reason: string } | { addon: null; reason: string };

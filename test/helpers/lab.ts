@@ -41,8 +41,15 @@ export interface LabOptions {
   querier?: boolean;
   /** Bridge mcast_igmp_version. Default 2. */
   igmpVersion?: 2 | 3;
-  /** Keep IPv6 and give each host fd77:<n>::i/64. Default false (no MLD/ND chatter). */
+  /**
+   * Keep IPv6 and give each host fd77:<n>::i/64 (plus its automatic link-local), and br0 the one
+   * link-local address bridgeLinkLocal() (addrgenmode none: the bridge's MLD querier needs an
+   * IPv6 address to query from, and a single one makes its source predictable). All without DAD.
+   * Default false (no MLD/ND chatter).
+   */
   ipv6?: boolean;
+  /** Bridge mcast_mld_version (1 or 2; the kernel's default is 1). Needs ipv6. */
+  mldVersion?: 1 | 2;
   /** Third octet of the lab subnet 10.77.<n>.0/24. Default: random 1..250. */
   labIndex?: number;
   /** Bridge mcast_query_response_interval, seconds. Default 1 (the kernel's 10 delays the querier). */
@@ -51,6 +58,8 @@ export interface LabOptions {
   membershipIntervalSec?: number;
   /** Bridge mcast_query_interval, seconds (kernel default 125); startup interval is a quarter. */
   queryIntervalSec?: number;
+  /** Bridge mcast_startup_query_interval, seconds (default: a quarter of queryIntervalSec). */
+  startupQueryIntervalSec?: number;
 }
 
 export interface ExecResult {
@@ -422,7 +431,7 @@ export class Lab {
   readonly labIndex: number;
   readonly hosts: string[];
   readonly switchNs: string;
-  readonly options: Required<Pick<LabOptions, 'hosts' | 'snooping' | 'querier' | 'igmpVersion' | 'ipv6'>>;
+  readonly options: Required<Pick<LabOptions, 'hosts' | 'snooping' | 'querier' | 'igmpVersion' | 'ipv6'>> & Pick<LabOptions, 'mldVersion'>;
   private readonly created: string[] = [];
   private readonly children = new Set<ChildProcess>();
   private readonly nftTables = new Map<string, Set<string>>();
@@ -465,6 +474,12 @@ export class Lab {
   addr6(host: string): string {
     if (!this.options.ipv6) throw new Error('lab was created without ipv6');
     return `fd77:${this.labIndex.toString(16)}::${this.hostNumber(host).toString(16)}`;
+  }
+
+  /** br0's only IPv6 address, link-local (only with ipv6: true): the MLD querier's source. */
+  bridgeLinkLocal(): string {
+    if (!this.options.ipv6) throw new Error('lab was created without ipv6');
+    return `fe80::77:${this.labIndex.toString(16)}`;
   }
 
   /** Runs a command inside a host's namespace and waits for it (bounded by timeoutMs, 30 s default). */
@@ -649,9 +664,16 @@ export class Lab {
     if (opts.membershipIntervalSec !== undefined) bridgeArgs.push('mcast_membership_interval', cs(opts.membershipIntervalSec));
     if (opts.queryIntervalSec !== undefined) {
       bridgeArgs.push('mcast_query_interval', cs(opts.queryIntervalSec));
-      bridgeArgs.push('mcast_startup_query_interval', cs(opts.queryIntervalSec / 4));
+      bridgeArgs.push('mcast_startup_query_interval', cs(opts.startupQueryIntervalSec ?? opts.queryIntervalSec / 4));
+    } else if (opts.startupQueryIntervalSec !== undefined) {
+      bridgeArgs.push('mcast_startup_query_interval', cs(opts.startupQueryIntervalSec));
     }
+    if (this.options.mldVersion !== undefined) bridgeArgs.push('mcast_mld_version', String(this.options.mldVersion));
     await run('ip', ['-n', sw, 'link', 'add', 'br0', 'type', 'bridge', ...bridgeArgs]);
+    if (this.options.ipv6) {
+      await run('ip', ['-n', sw, 'link', 'set', 'br0', 'addrgenmode', 'none']);
+      await run('ip', ['-n', sw, '-6', 'addr', 'add', `${this.bridgeLinkLocal()}/64`, 'dev', 'br0', 'nodad']);
+    }
 
     for (const host of this.hosts) {
       const ns = this.ns(host);
@@ -754,6 +776,7 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
   const hosts = opts.hosts ?? 4;
   if (!Number.isInteger(hosts) || hosts < 1 || hosts > 250) throw new Error(`hosts must be 1..250, got ${hosts}`);
   const igmpVersion = opts.igmpVersion ?? 2;
+  if (opts.mldVersion !== undefined && opts.ipv6 !== true) throw new Error('mldVersion needs ipv6: true');
   const labIndex = opts.labIndex ?? ((Math.floor(Math.random() * 250) + labCounter++) % 250) + 1;
   if (!Number.isInteger(labIndex) || labIndex < 1 || labIndex > 254) throw new Error(`labIndex must be 1..254, got ${labIndex}`);
   await reapStaleLabs();
@@ -766,6 +789,7 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
     querier: opts.querier ?? false,
     igmpVersion,
     ipv6: opts.ipv6 ?? false,
+    ...(opts.mldVersion !== undefined ? { mldVersion: opts.mldVersion } : {}),
   });
   installExitHook();
   liveLabs.add(lab);

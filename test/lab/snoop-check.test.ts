@@ -94,6 +94,24 @@ describe.skipIf(skip !== null)('mcastbench snoop-check in the namespace lab', ()
     expect(v.lostAtSec).toBeLessThan(15);
   });
 
+  it('a member frozen for 2 s (SIGSTOP) while the kernel queues the stream: no gap, held', { timeout: 40_000 }, async () => {
+    const l = await make({ snooping: true, querier: true, igmpVersion: 3, queryIntervalSec: 2 });
+    const sender = l.cli('h1', ['snoop-check', '--role', 'sender', '--duration', '9s', '--rate', '100pps', ...common], { maxMs: 25_000 });
+    await sleep(500);
+    const member = l.cli('h2', ['snoop-check', '--role', 'member', '--duration', '6s', ...common], { maxMs: 25_000 });
+    await l.waitForGroup('h2', GROUP, 10_000);
+    await sleep(1500);
+    process.kill(member.pid, 'SIGSTOP');
+    await sleep(2000);
+    process.kill(member.pid, 'SIGCONT');
+    const r = await member.json<Doc>();
+    await sender.json();
+    // Nothing was lost (the datagrams waited in the socket buffer): the 2 s silence is not the switch.
+    expect(r.end.counts.gaps).toBe(0);
+    expect(r.end.verdict.membership).toBe('held');
+    expect(r.end.counts.received).toBeGreaterThan(400);
+  });
+
   it('leave latency: ~2 s of last-member queries without fastleave, near 0 with it', { timeout: 40_000 }, async () => {
     const l = await make({ snooping: true, querier: true, igmpVersion: 3, queryIntervalSec: 2 });
     const slow = await scenario(l, 9, [{ host: 'h2', role: 'member', args: ['--duration', '7s', '--leave-after', '2s'] }]);

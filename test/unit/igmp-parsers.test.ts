@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFloatCode, groupMac, internetChecksum, macOverlaps, parseIgmp, parseIpv4, parseMld, parseUdp } from '../../src/igmp/packet.js';
+import { groupMac, macOverlaps } from '../../src/igmp/group-mac.js';
+import { decodeFloatCode, internetChecksum, parseIgmp, parseIpv4, parseUdp } from '../../src/igmp/packet.js';
 import { Watcher, medianInterval } from '../../src/igmp/watch.js';
 
 const ip4 = (s: string): number[] => s.split('.').map(Number);
@@ -97,19 +98,10 @@ describe('IGMP messages', () => {
   });
 });
 
-describe('UDP, MLD and MAC mapping', () => {
+describe('UDP and MAC mapping', () => {
   it('UDP ports and payload', () => {
     expect(parseUdp(new Uint8Array([0x13, 0x89, 0x13, 0x8a, 0, 10, 0, 0, 7, 8]))).toMatchObject({ srcPort: 5001, dstPort: 5002, payload: new Uint8Array([7, 8]) });
     expect(parseUdp(new Uint8Array(4))).toBeNull();
-  });
-  it('MLDv1 query/report/done and MLDv2 query/report', () => {
-    const addr = (a: number[]) => [...a, ...new Array(16 - a.length).fill(0)];
-    const ff02_1 = [0xff, 0x02, ...new Array(13).fill(0), 1];
-    expect(parseMld(new Uint8Array([130, 0, 0, 0, 0x27, 0x10, 0, 0, ...addr([])]))).toEqual({ kind: 'query', version: 1, groups: ['::'], maxRespSec: 10 });
-    expect(parseMld(new Uint8Array([130, 0, 0, 0, 0x27, 0x10, 0, 0, ...addr([]), 0x02, 125, 0, 0]))).toMatchObject({ version: 2, maxRespSec: 10, announcedIntervalSec: 125 });
-    expect(parseMld(new Uint8Array([131, 0, 0, 0, 0, 0, 0, 0, ...ff02_1]))).toMatchObject({ kind: 'report', groups: ['ff02::1'] });
-    expect(parseMld(new Uint8Array([132, 0, 0, 0, 0, 0, 0, 0, ...ff02_1]))).toMatchObject({ kind: 'leave' });
-    expect(parseMld(new Uint8Array([143, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 0xff, 0x15, ...new Array(13).fill(0), 0x77]))).toEqual({ kind: 'report', version: 2, groups: ['ff15::77'] });
   });
   it('maps groups to 01:00:5e + low 23 bits and finds the 32:1 overlaps', () => {
     expect(groupMac('239.1.1.1')).toBe('01:00:5e:01:01:01');
@@ -125,7 +117,7 @@ describe('Watcher', () => {
     for (const t of [0.5, 1, 3, 5, 7]) w.feedIpv4(q, t);
     w.feedIpv4(ipv4('0.0.0.0', '239.1.1.1', 2, v2Query('239.1.1.1', 10)), 7.5);
     expect(w.feedIpv4(ipv4('10.0.0.2', '239.1.1.1', 2, igmp([0x16, 0, 0, 0, ...ip4('239.1.1.1')])), 7.6)).toEqual([
-      { kind: 'report', atSec: 7.6, from: '10.0.0.2', version: 2, group: '239.1.1.1', record: 'is_ex', self: false },
+      { kind: 'report', protocol: 'igmp', atSec: 7.6, from: '10.0.0.2', version: 2, group: '239.1.1.1', record: 'is_ex', self: false },
     ]);
     w.feedIpv4(ipv4('10.0.0.4', '239.1.1.9', 2, igmp([0x16, 0, 0, 0, ...ip4('239.1.1.9')])), 7.7);
     w.feedIpv4(ipv4('10.0.0.2', '224.0.0.2', 2, igmp([0x17, 0, 0, 0, ...ip4('239.1.1.1')])), 8);
@@ -133,8 +125,8 @@ describe('Watcher', () => {
     w.feedIpv4(ipv4('10.0.0.3', '239.2.2.2', 17, new Uint8Array(12), false), 8.2);
     const s = w.summary();
     expect(s.queriers).toHaveLength(1);
-    expect(s.queriers[0]).toMatchObject({ address: '0.0.0.0', version: 2, generalQueries: 5, groupQueries: 1, maxRespSec: 10, intervalsSec: [0.5, 2, 2, 2], queryIntervalSec: 2 });
-    expect(s).toMatchObject({ reports: 2, leaves: 2, groupQueries: 1, reportedGroups: { '239.1.1.1': ['10.0.0.2'] }, packetsSeen: 11, igmpSeen: 10 });
+    expect(s.queriers[0]).toMatchObject({ protocol: 'igmp', address: '0.0.0.0', version: 2, generalQueries: 5, groupQueries: 1, maxRespSec: 10, intervalsSec: [0.5, 2, 2, 2], queryIntervalSec: 2 });
+    expect(s).toMatchObject({ reports: 2, leaves: 2, groupQueries: 1, reportedGroups: { '239.1.1.1': ['10.0.0.2'] }, packetsSeen: 11, igmpSeen: 10, mldSeen: 0 });
   });
   it('median interval', () => {
     expect(medianInterval([])).toBeNull();

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { leaveVerdict, membershipVerdict, querierVerdict, snoopingVerdict } from '../../src/igmp/verdict.js';
 import type { WatchSummary } from '../../src/igmp/watch.js';
 
-const empty: WatchSummary = { queriers: [], groupQueries: 0, reports: 0, leaves: 0, reportedGroups: {}, packetsSeen: 0, igmpSeen: 0 };
+const empty: WatchSummary = { queriers: [], groupQueries: 0, reports: 0, leaves: 0, reportedGroups: {}, packetsSeen: 0, igmpSeen: 0, mldSeen: 0 };
 const withQuerier: WatchSummary = {
   ...empty,
   queriers: [
-    { address: '0.0.0.0', version: 3, generalQueries: 4, groupQueries: 0, firstSeenSec: 1, lastSeenSec: 7, maxRespSec: 1, announcedIntervalSec: 2, robustness: 2, intervalsSec: [2, 2, 2], queryIntervalSec: 2 },
+    { protocol: 'igmp', address: '0.0.0.0', version: 3, generalQueries: 4, groupQueries: 0, firstSeenSec: 1, lastSeenSec: 7, maxRespSec: 1, announcedIntervalSec: 2, robustness: 2, intervalsSec: [2, 2, 2], queryIntervalSec: 2 },
   ],
 };
 

@@ -59,7 +59,9 @@ describe.skipIf(addon === null)(`native addon boundary${SKIP ? ` (skipped: ${SKI
       ['sleepUntil', () => a.sleepUntil('1' as unknown as number, 0)],
       ['sleepUntil', () => a.sleepUntil(a.monotonicNs() + 60e9, 0)],
       ['openRaw', () => a.openRaw('tcp' as 'igmp')],
-      ['openPacket', () => a.openPacket('lo', 'yes' as unknown as boolean)],
+      ['openPacket', () => a.openPacket('lo', 'yes' as unknown as boolean, 'ipv4')],
+      ['openPacket', () => a.openPacket('lo', false, 'arp' as 'ipv4')],
+      ['openPacket', () => (a.openPacket as (...x: unknown[]) => number)('lo', false)],
       ['Receiver', () => new a.Receiver(fd, new Uint8Array(10), 0, new Float64Array(8), new Uint8Array(16), () => undefined)],
       ['Receiver', () => new a.Receiver(fd, new Uint8Array(64), 64, new Float64Array(8), new Uint8Array(16), 'cb' as unknown as () => void)],
       ['Receiver', () => new a.Receiver(fd, new Uint8Array(128), 64, new Float64Array(8), new Uint8Array(32), () => undefined)],
@@ -163,7 +165,6 @@ describe.skipIf(addon === null)(`native addon boundary${SKIP ? ` (skipped: ${SKI
     }
     expect(fd).toBeGreaterThan(2);
     a.close(fd);
-    const p = a.openPacket('lo', false);
-    a.close(p);
+    for (const proto of ['ipv4', 'ipv6'] as const) a.close(a.openPacket('lo', false, proto));
   });
 });
