@@ -171,22 +171,33 @@ export function parseIgmp(b: Uint8Array): IgmpMessage | null {
   }
 }
 
-function parseV3Report(b: Uint8Array): IgmpReport | null {
+/**
+ * The group records of an IGMPv3 report (RFC 3376 section 4.2.4) or an MLDv2 report (RFC 3810
+ * section 5.2.4): the same layout, type, aux length, source count, then addresses of
+ * `addrBytes` each. Null when a record runs past the end.
+ */
+export function parseGroupRecords(b: Uint8Array, addrBytes: number, format: (b: Uint8Array, off: number) => string): IgmpGroupRecord[] | null {
   const n = (b[6]! << 8) | b[7]!;
   const records: IgmpGroupRecord[] = [];
+  const head = 4 + addrBytes;
   let off = 8;
   for (let i = 0; i < n; i++) {
-    if (off + 8 > b.length) return null;
+    if (off + head > b.length) return null;
     const auxWords = b[off + 1]!;
     const ns = (b[off + 2]! << 8) | b[off + 3]!;
-    const end = off + 8 + 4 * ns + 4 * auxWords;
+    const end = off + head + addrBytes * ns + 4 * auxWords;
     if (end > b.length) return null;
     const sources: string[] = [];
-    for (let k = 0; k < ns; k++) sources.push(ipv4ToString(b, off + 8 + 4 * k));
-    records.push({ type: V3_RECORD_TYPES[b[off]!] ?? 'unknown', group: ipv4ToString(b, off + 4), sources });
+    for (let k = 0; k < ns; k++) sources.push(format(b, off + head + addrBytes * k));
+    records.push({ type: V3_RECORD_TYPES[b[off]!] ?? 'unknown', group: format(b, off + 4), sources });
     off = end;
   }
-  return { kind: 'report', version: 3, records };
+  return records;
+}
+
+function parseV3Report(b: Uint8Array): IgmpReport | null {
+  const records = parseGroupRecords(b, 4, ipv4ToString);
+  return records === null ? null : { kind: 'report', version: 3, records };
 }
 
 export interface UdpDatagram {

@@ -10,7 +10,7 @@
  * versions apart by the query's length). Every MLD message carries the ICMPv6 checksum over the
  * pseudo-header (RFC 8200 §8.1), which is verified: a corrupted query is no evidence of a querier.
  */
-import { decodeFloatCode, internetChecksum, type IgmpGroupRecord, type V3RecordType } from './packet.js';
+import { decodeFloatCode, internetChecksum, parseGroupRecords, type IgmpGroupRecord } from './packet.js';
 
 export const IPPROTO_ICMPV6 = 58;
 const IPV6_HEADER_BYTES = 40;
@@ -254,8 +254,6 @@ const MLD_V1_DONE = 132;
 const MLD_V2_REPORT = 143;
 const MLD_V1_BYTES = 24;
 const MLD_V2_QUERY_MIN_BYTES = 28;
-const RECORD_TYPES: Record<number, V3RecordType> = { 1: 'is_in', 2: 'is_ex', 3: 'to_in', 4: 'to_ex', 5: 'allow', 6: 'block' };
-
 /** RFC 3810 §5.1.3: codes >= 32768 are (mant | 0x1000) << (exp + 3), in ms. */
 export function decodeMldMaxRespCode(code: number): number {
   if (code < 32768) return code;
@@ -302,21 +300,8 @@ function parseQuery(b: Uint8Array): MldQuery | null {
 
 function parseV2Report(b: Uint8Array): MldReport | null {
   if (b.length < 8) return null;
-  const n = (b[6]! << 8) | b[7]!;
-  const records: IgmpGroupRecord[] = [];
-  let off = 8;
-  for (let i = 0; i < n; i++) {
-    if (off + 20 > b.length) return null;
-    const auxWords = b[off + 1]!;
-    const ns = (b[off + 2]! << 8) | b[off + 3]!;
-    const end = off + 20 + 16 * ns + 4 * auxWords;
-    if (end > b.length) return null;
-    const sources: string[] = [];
-    for (let k = 0; k < ns; k++) sources.push(formatIpv6(b, off + 20 + 16 * k));
-    records.push({ type: RECORD_TYPES[b[off]!] ?? 'unknown', group: formatIpv6(b, off + 4), sources });
-    off = end;
-  }
-  return { kind: 'report', version: 2, records };
+  const records = parseGroupRecords(b, 16, formatIpv6);
+  return records === null ? null : { kind: 'report', version: 2, records };
 }
 
 /**

@@ -3,6 +3,8 @@
  * so every key carries its unit. Renderers (table.ts, interval-line.ts, json.ts) read it and
  * return strings; measurement code never formats.
  */
+import type { TotemProfileConfig } from '../config/types.js';
+
 export const SCHEMA_VERSION = 1;
 
 export type Role = 'sender' | 'receiver' | 'loopback';
@@ -332,15 +334,7 @@ export type StreamEvent =
  * known (loopback, compare), against that buffer: predicted from the kernel's per-datagram
  * charge and measured by the run.
  */
-export interface TotemProfileResult {
-  name: 'totem';
-  windowSize: number;
-  netmtuBytes: number;
-  /** IP + UDP header bytes inside netmtu: 28 (IPv4), 48 (IPv6). */
-  ipUdpHeaderBytes: number;
-  /** UDP payload per datagram: netmtuBytes - ipUdpHeaderBytes. */
-  datagramBytes: number;
-  tokenRotationMs: number;
+export interface TotemProfileResult extends TotemProfileConfig {
   /** UDP payload per token rotation: windowSize x datagramBytes. */
   windowBytes: number;
   /** Offered load: one window per rotation. */
