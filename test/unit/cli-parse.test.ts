@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeError, main, parseCommandLine, UsageError } from '../../src/cli/main.js';
-import type { CliIo, Engine } from '../../src/cli/context.js';
+import type { Engine } from '../../src/cli/context.js';
 import type { ReceiverConfig, SenderConfig } from '../../src/config/types.js';
 import type { RunHandle, RunHooks } from '../../src/engine/api.js';
 import { ConfigError, SocketError } from '../../src/errors.js';
 import type { LoopbackRunReport, ReceiverRunReport, SenderRunReport, StopReason } from '../../src/report/model.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as T;
@@ -86,31 +87,7 @@ describe('describeError', () => {
   });
 });
 
-interface FakeIo extends CliIo {
-  out: string;
-  err: string;
-  sigint(): void;
-  exits: number[];
-}
 
-function fakeIo(): FakeIo {
-  const listeners = new Set<() => void>();
-  const io: FakeIo = {
-    out: '',
-    err: '',
-    exits: [],
-    stdout: { write: (s: string) => (io.out += s) },
-    stderr: { write: (s: string) => (io.err += s) },
-    env: {},
-    onSigint(l) {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    exit: (code) => void io.exits.push(code),
-    sigint: () => listeners.forEach((l) => l()),
-  };
-  return io;
-}
 
 interface Controlled<R> {
   handle: RunHandle<R>;

@@ -6,31 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIo, Engine } from '../../src/cli/context.js';
+import type { Engine } from '../../src/cli/context.js';
 import { readRepeat } from '../../src/config/repeat.js';
 import { readRcvbufSettings, settingOptions } from '../../src/config/rcvbuf-list.js';
 import type { RunHandle } from '../../src/engine/api.js';
 import type { SenderRepeatReport, SenderRunReport } from '../../src/report/model.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 const senderReport = JSON.parse(readFileSync(new URL('../fixtures/sender-report.json', import.meta.url), 'utf8')) as SenderRunReport;
 
-function fakeIo(): CliIo & { out: string; err: string; sigint(): void } {
-  const listeners = new Set<() => void>();
-  const io = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => (io.out += s) },
-    stderr: { write: (s: string) => (io.err += s) },
-    env: {},
-    onSigint(l: () => void) {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    exit: () => undefined,
-    sigint: () => listeners.forEach((l) => l()),
-  };
-  return io;
-}
 
 /** Runs main and expects exit 2 with exactly one line naming `flag`, before any engine loads. */
 async function usage(args: string[], flag: string): Promise<string> {

@@ -1,9 +1,9 @@
 /** find-rate's validation boundary: defaults, units, and one-line errors naming the flag and the allowed range. */
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/context.js';
 import { FIND_RATE_DEFAULTS, validateFindRate } from '../../src/config/find-rate.js';
 import { ConfigError } from '../../src/errors.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 function configError(raw: Record<string, unknown>): ConfigError {
   try {
@@ -100,18 +100,6 @@ describe('validateFindRate', () => {
   });
 });
 
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => (io.out += s) },
-    stderr: { write: (s: string) => (io.err += s) },
-    env: {},
-    onSigint: () => () => undefined,
-    exit: () => undefined,
-  };
-  return io;
-}
 
 describe('mcastbench find-rate: bad input through main', () => {
   it('exits 2 with one line naming the flag, before any socket opens', async () => {

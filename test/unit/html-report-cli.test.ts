@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo, Engine } from '../../src/cli/context.js';
+import type { Engine } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import { readReportPath } from '../../src/config/report-path.js';
 import type { RunHandle, RunHooks } from '../../src/engine/api.js';
@@ -11,33 +11,12 @@ import type { LoopbackRunReport, ReceiverRunReport, StopReason } from '../../src
 import { createHistogram, latencyPercentiles } from '../../src/stats/histograms.js';
 import { loopbackReport, receiverReport } from '../helpers/html-models.js';
 import { chartContainers } from '../helpers/html-page.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mcb-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface FakeIo extends CliIo {
-  out: string;
-  err: string;
-  sigint(): void;
-}
 
-function fakeIo(): FakeIo {
-  const listeners = new Set<() => void>();
-  const io: FakeIo = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => (io.out += s) },
-    stderr: { write: (s: string) => (io.err += s) },
-    env: {},
-    onSigint(l) {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    exit: () => undefined,
-    sigint: () => listeners.forEach((l) => l()),
-  };
-  return io;
-}
 
 function engineWith(loopback: LoopbackRunReport | null, receiver: RunHandle<ReceiverRunReport> | null): Engine {
   const never = (): never => {

@@ -4,26 +4,11 @@
  * an engine loader that records being called).
  */
 import { describe, expect, it } from 'vitest';
-import type { CliIo, Engine } from '../../src/cli/context.js';
+import type { Engine } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
-interface FakeIo extends CliIo {
-  out: string;
-  err: string;
-}
 
-function fakeIo(): FakeIo {
-  const io: FakeIo = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => (io.out += s) },
-    stderr: { write: (s: string) => (io.err += s) },
-    env: {},
-    onSigint: () => () => undefined,
-    exit: () => undefined,
-  };
-  return io;
-}
 
 /** Runs the command line; expects exit 2 and one stderr line; returns that line without the prefix. */
 async function badInput(args: string[]): Promise<string> {
