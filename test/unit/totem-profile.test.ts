@@ -4,7 +4,7 @@
  * window_size <= 256000 / netmtu rule (warned about, never adjusted).
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { errorOf } from '../helpers/config-error.js';
 import { maxWindowSizeForNetmtu } from '../../src/config/profile.js';
 import { validateLoopback, validateSender, type ValidateDeps } from '../../src/config/validate.js';
 
@@ -16,18 +16,6 @@ const deps: ValidateDeps = {
 const send = (raw: Record<string, unknown>) => validateSender(raw, deps);
 const loop = (raw: Record<string, unknown>) => validateLoopback(raw, deps);
 
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    const msg = (e as Error).message;
-    expect(msg).not.toContain('\n');
-    expect(msg).toContain('(allowed: ');
-    return msg;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('--profile totem: mapping', () => {
   it('defaults: window 50 of 1472-byte datagrams (1500 - 28) every 10 ms', () => {

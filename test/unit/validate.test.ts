@@ -1,6 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { errorOf } from '../helpers/config-error.js';
 import { validateLoopback, validateReceiver, validateSender, type ValidateDeps } from '../../src/config/validate.js';
 
 function info(address: string, family: 'IPv4' | 'IPv6'): NetworkInterfaceInfo {
@@ -24,20 +24,6 @@ const send = (raw: Record<string, unknown>) => validateSender(raw, deps);
 const recv = (raw: Record<string, unknown>) => validateReceiver(raw, deps);
 const loop = (raw: Record<string, unknown>) => validateLoopback(raw, deps);
 
-/** Runs f, expects a ConfigError, returns its message (one line, names the flag). */
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    const msg = (e as Error).message;
-    expect(msg).not.toContain('\n');
-    expect(msg).toMatch(/^-/);
-    expect(msg).toContain('(allowed: ');
-    return msg;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('validateSender', () => {
   it('derives family, multicast, TTL and defaults', () => {
