@@ -10,6 +10,7 @@ import { LIMITS } from './defaults.js';
 import { has, readChoice, readDurationSec, readInt, readNumber, readString, type RawOptions } from './raw-options.js';
 import type { ReceiverConfig, SenderConfig } from './types.js';
 import { parseRate } from './units.js';
+import { readRcvbufSettings, settingOptions } from './rcvbuf-list.js';
 import { validateLoopback } from './validate.js';
 
 export const FIND_RATE_DEFAULTS = {
@@ -43,7 +44,6 @@ export const FIND_RATE_LIMITS = {
   /** 0.1 % needs at most 10 bisecting trials from a factor of 2. */
   resolutionPercent: { min: 0.1, max: 50 },
   trialSec: { min: 0.5, max: 600 },
-  settings: { min: 1, max: 16 },
 } as const;
 
 export interface FindRateSetting {
@@ -71,14 +71,6 @@ export interface FindRateConfig {
   maxTrials: number;
   json: boolean;
   warnings: string[];
-}
-
-function settingsOf(raw: RawOptions): string[] {
-  const given = readString(raw, 'rcvbuf') ?? FIND_RATE_DEFAULTS.rcvbuf;
-  const list = given.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const { min, max } = FIND_RATE_LIMITS.settings;
-  if (list.length < min || list.length > max) throw new ConfigError('--rcvbuf', `${list.length} settings`, `${min} to ${max} comma-separated settings: default or a size`);
-  return list;
 }
 
 /** A rate flag for the rate search -> datagrams/s of --size datagrams, and the text as given (for messages). */
@@ -150,15 +142,14 @@ export function validateFindRate(raw: RawOptions): FindRateConfig {
   checkSearchConflicts(raw, search);
   const maxLossPercent = readNumber(raw, 'max-loss', LIMITS.maxLossPercent, '%') ?? FIND_RATE_DEFAULTS.maxLossPercent;
   const resolutionPercent = readNumber(raw, 'resolution', FIND_RATE_LIMITS.resolutionPercent, '%') ?? FIND_RATE_DEFAULTS.resolutionPercent;
-  const force = raw['rcvbuf-force'] === true;
   // The traffic as validateLoopback sees it; per trial, the search replaces pacing and duration.
   const base = (label: string, start: number | null): RawOptions => {
-    const isDefault = label.toLowerCase() === 'default';
     // The probe (start null) only reads --size, --burst and the slow-receiver flags: its rate is any valid one.
     const pacing = search === 'rate' ? { rate: `${start ?? FIND_RATE_LIMITS.packetsPerSec.max}pps` } : { burst: String(start ?? 1) };
-    return { ...raw, ...pacing, rcvbuf: label, 'rcvbuf-force': force && !isDefault, rcvbufForce: force && !isDefault, 'max-loss': undefined, maxLoss: undefined, interval: '0', count: undefined };
+    return { ...settingOptions(raw, label), ...pacing, 'max-loss': undefined, maxLoss: undefined, interval: '0', count: undefined };
   };
-  const labels = settingsOf(raw);
+  // The same --rcvbuf list as compare: each setting checked before the first trial.
+  const labels = readRcvbufSettings(raw, FIND_RATE_DEFAULTS.rcvbuf);
   // Size and slow-receiver flags first (their own errors), then the range in those units.
   const probe = validateLoopback(base(labels[0]!, null));
   const sizeBytes = probe.sender.sizeBytes;

@@ -90,6 +90,8 @@ describe('validateFindRate', () => {
     [{ 'max-loss': '101' }, '--max-loss', /allowed: 0\.\.100 %/],
     [{ rcvbuf: ',' }, '--rcvbuf', /allowed: 1 to 16/],
     [{ rcvbuf: '512' }, '--rcvbuf', /allowed: 1024/],
+    [{ rcvbuf: 'default,,1M' }, '--rcvbuf', /empty setting/],
+    [{ rcvbuf: 'default', 'rcvbuf-force': true }, '--rcvbuf-force', /needs a sized setting/],
     [{ burst: '10', start: '0.002pps' }, '--start', /allowed/],
   ])('%j -> %s', (raw, flag, message) => {
     const e = configError(raw);
