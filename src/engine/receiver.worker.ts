@@ -3,6 +3,7 @@
  * threads), runs the receive loop, samples the kernel's counters, and posts a snapshot per
  * interval. It never formats or prints.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initHistograms } from '../stats/histograms.js';
 import { ReceiveLoop } from './receive-loop.js';
@@ -164,7 +165,7 @@ const DRAIN_LIMIT_MS = 1000;
 async function drainQueue(queueBytes: () => number, paused: () => boolean): Promise<void> {
   const until = performance.now() + DRAIN_LIMIT_MS;
   while (!paused() && performance.now() < until && queueBytes() > 0) {
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(2);
   }
 }
 

@@ -3,6 +3,7 @@
  * Buffers rotate through a small pool because a datagram the kernel could not take at once
  * stays queued (and referenced) in user space until the event loop flushes it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FLAG_END_OF_STREAM, HEADER_BYTES, encodeHeader } from '../wire/header.js';
 import { nowNs, realtimeNs } from './clock.js';
 import { Pacer, type PacerClock } from './pacer.js';
@@ -167,7 +168,7 @@ export async function sendEndOfStream(sock: SenderSocket, o: SendLoopOptions, pa
     realtimeNs();
     encodeHeader(new DataView(b.buffer), 0, FLAG_END_OF_STREAM, o.streamId, o.sessionHi, o.sessionLo, packets, nowNs.hi, nowNs.lo, i);
     sock.send(b, HEADER_BYTES);
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
   while (sock.pending() > 0) await yieldToLoop();
 }

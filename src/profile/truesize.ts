@@ -10,6 +10,7 @@
  * 127.0.0.1 or ::1, a handful of datagrams, bounded in time.
  */
 import dgram from 'node:dgram';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readUdpSocket, socketInode } from '../kernel/proc-net.js';
 import { setReading, socketFd } from '../transport/dgram-internals.js';
 import type { Family } from '../config/types.js';
@@ -28,8 +29,6 @@ const POLL_MS = 5;
 /** The queue must read the same this many times in a row (delivery may be deferred to ksoftirqd). */
 const STABLE_READS = 3;
 const TIMEOUT_MS = 1000;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function bind(s: dgram.Socket, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
